@@ -1,0 +1,13 @@
+#pragma once
+// Each command family registers its subcommands on the root `tessera` app. Callbacks do the
+// work and throw tessera errors; main() turns them into messages and exit codes.
+#include <CLI/CLI.hpp>
+
+namespace tessera::cli {
+
+void register_mx_commands(CLI::App& root);       // tessera mx ...
+void register_approx_commands(CLI::App& root);   // tessera approx ...
+void register_optical_commands(CLI::App& root);  // tessera optical ...
+void register_demo_command(CLI::App& root);      // tessera demo
+
+}  // namespace tessera::cli

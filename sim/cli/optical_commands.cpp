@@ -1,0 +1,7 @@
+#include "sim/cli/commands.h"
+
+namespace tessera::cli {
+
+void register_optical_commands(CLI::App& root) { (void)root; }
+
+}  // namespace tessera::cli
