@@ -1,7 +1,134 @@
+// tessera approx ...: characterise approximate multipliers and list the ones tessera knows.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "golden/approx/catalog.h"
+#include "golden/approx/lut_file.h"
+#include "golden/approx/metrics.h"
+#include "golden/common/error.h"
 #include "sim/cli/commands.h"
 
 namespace tessera::cli {
+namespace {
 
-void register_approx_commands(CLI::App& root) { (void)root; }
+struct CharacterizeOptions {
+  std::string lut_path;
+  std::string table_name;
+};
+
+nlohmann::json metrics_json(const approx::ErrorMetrics& m) {
+  return {{"mae", m.mae},
+          {"wce", m.wce},
+          {"ep_percent", m.ep_percent},
+          {"mre_percent", m.mre_percent},
+          {"wcre_percent", m.wcre_percent},
+          {"mse", m.mse},
+          {"mean_error", m.mean_error},
+          {"symmetric", m.symmetric}};
+}
+
+void run_characterize(const CharacterizeOptions& options) {
+  if (options.lut_path.empty() == options.table_name.empty()) {
+    throw InputError("approx characterize: expected exactly one of --lut FILE.lut or --table NAME");
+  }
+  const approx::MultiplierTable table = options.lut_path.empty()
+                                            ? approx::load_multiplier(options.table_name)
+                                            : approx::read_lut_file(options.lut_path);
+  nlohmann::json out = metrics_json(approx::characterize(table));
+  out["name"] = table.name();
+  std::cout << out.dump() << "\n";
+}
+
+// Power of the bundled exact multiplier, the reference of relative power (TransAxx's axx_power).
+double exact_power_mw() {
+  for (const auto& m : approx::bundled_multipliers()) {
+    if (m.exact) return m.power_mw_pdk45;
+  }
+  return 1.0;
+}
+
+std::string format_row(const std::string& name, const char* kind, const approx::ErrorMetrics& m,
+                       const approx::BundledMultiplier* bundled) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, "%-12s %-10s %9.2f %6.0f %7.2f %8.2f %12.2f %8.2f %-4s", name.c_str(), kind,
+                m.mae, m.wce, m.ep_percent, m.mre_percent, m.mse, m.mean_error, m.symmetric ? "yes" : "no");
+  std::string row = buffer;
+  if (bundled != nullptr) {
+    std::snprintf(buffer, sizeof buffer, " %8.3f %9.1f %7.2f %8.3f", bundled->power_mw_pdk45, bundled->area_um2_pdk45,
+                  bundled->delay_ns_pdk45, bundled->power_mw_pdk45 / exact_power_mw());
+    row += buffer;
+  } else {
+    row += "        -         -       -        -";
+  }
+  return row;
+}
+
+void run_list(bool as_json) {
+  nlohmann::json rows = nlohmann::json::array();
+  if (!as_json) {
+    std::cout << "Approximate 8-bit signed multipliers (metrics measured over all 65536 operand pairs;\n"
+                 "power/area/delay: EvoApproxLib PDK45 figures, rel_pwr relative to the exact mul8s_1KV8 (v1.x name))\n";
+    std::printf("%-12s %-10s %9s %6s %7s %8s %12s %8s %-4s %8s %9s %7s %8s\n", "name", "kind", "MAE", "WCE", "EP%",
+                "MRE%", "MSE", "mean_err", "sym", "pwr_mW", "area_um2", "dly_ns", "rel_pwr");
+  }
+  for (const auto& bundled : approx::bundled_multipliers()) {
+    const auto m = approx::characterize(approx::load_multiplier(bundled.name));
+    if (as_json) {
+      nlohmann::json row = metrics_json(m);
+      row["name"] = bundled.name;
+      row["kind"] = "bundled";
+      row["power_mw_pdk45"] = bundled.power_mw_pdk45;
+      row["area_um2_pdk45"] = bundled.area_um2_pdk45;
+      row["delay_ns_pdk45"] = bundled.delay_ns_pdk45;
+      rows.push_back(row);
+    } else {
+      std::cout << format_row(bundled.name, "bundled", m, &bundled) << "\n";
+    }
+  }
+  for (const auto& name : approx::parametric_multiplier_names()) {
+    const auto m = approx::characterize(approx::load_multiplier(name));
+    if (as_json) {
+      nlohmann::json row = metrics_json(m);
+      row["name"] = name;
+      row["kind"] = "parametric";
+      rows.push_back(row);
+    } else {
+      std::cout << format_row(name, "parametric", m, nullptr) << "\n";
+    }
+  }
+  if (as_json) {
+    std::cout << rows.dump(1) << "\n";
+  } else {
+    std::cout << "Parametric families: exact, trunc<k> k=0..7, bam_h<h>_v<v> h=0..7 v=0..7, drum<k> k=3..8, mitchell.\n";
+  }
+}
+
+}  // namespace
+
+void register_approx_commands(CLI::App& root) {
+  CLI::App* approx = root.add_subcommand("approx", "Approximate 8-bit multipliers: characterise and list");
+  approx->require_subcommand(1);
+
+  auto characterize_options = std::make_shared<CharacterizeOptions>();
+  CLI::App* characterize = approx->add_subcommand(
+      "characterize", "Print the error metrics of one multiplier over all 65536 operand pairs as one JSON object "
+                      "(mae, wce, ep_percent, mre_percent, wcre_percent, mse, mean_error, symmetric, name)");
+  CLI::Option* lut = characterize->add_option("--lut", characterize_options->lut_path,
+                                              "A .lut file: 65536 little-endian int16 products at (uint8(a)<<8)|uint8(b)");
+  CLI::Option* table = characterize->add_option(
+      "--table", characterize_options->table_name,
+      "A bundled (mul8s_1KV8 ... v1.x names) or parametric (exact, trunc<k>, bam_h<h>_v<v>, drum<k>, mitchell) name");
+  lut->excludes(table);
+  characterize->callback([characterize_options] { run_characterize(*characterize_options); });
+
+  auto as_json = std::make_shared<bool>(false);
+  CLI::App* list = approx->add_subcommand(
+      "list", "Table of every bundled and parametric multiplier with its measured metrics and PDK45 power/area");
+  list->add_flag("--json", *as_json, "Print a JSON array instead of the table");
+  list->callback([as_json] { run_list(*as_json); });
+}
 
 }  // namespace tessera::cli
