@@ -1,5 +1,4 @@
 // tessera approx ...: characterise approximate multipliers and list the ones tessera knows.
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include "golden/approx/metrics.h"
 #include "golden/common/error.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/text_table.h"
 
 namespace tessera::cli {
 namespace {
@@ -50,30 +50,32 @@ double exact_power_mw() {
   return 1.0;
 }
 
-std::string format_row(const std::string& name, const char* kind, const approx::ErrorMetrics& m,
-                       const approx::BundledMultiplier* bundled) {
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer, "%-12s %-10s %9.2f %6.0f %7.2f %8.2f %12.2f %8.2f %-4s", name.c_str(), kind,
-                m.mae, m.wce, m.ep_percent, m.mre_percent, m.mse, m.mean_error, m.symmetric ? "yes" : "no");
-  std::string row = buffer;
+std::vector<std::string> table_row(const std::string& name, const char* kind, const approx::ErrorMetrics& m,
+                                   const approx::BundledMultiplier* bundled) {
+  std::vector<std::string> row = {name,
+                                  kind,
+                                  fixed(m.mae, 2),
+                                  fixed(m.wce, 0),
+                                  fixed(m.ep_percent, 2),
+                                  fixed(m.mre_percent, 2),
+                                  fixed(m.mse, 2),
+                                  fixed(m.mean_error, 2),
+                                  m.symmetric ? "yes" : "no"};
   if (bundled != nullptr) {
-    std::snprintf(buffer, sizeof buffer, " %8.3f %9.1f %7.2f %8.3f", bundled->power_mw_pdk45, bundled->area_um2_pdk45,
-                  bundled->delay_ns_pdk45, bundled->power_mw_pdk45 / exact_power_mw());
-    row += buffer;
+    row.push_back(fixed(bundled->power_mw_pdk45, 3));
+    row.push_back(fixed(bundled->area_um2_pdk45, 1));
+    row.push_back(fixed(bundled->delay_ns_pdk45, 2));
+    row.push_back(fixed(bundled->power_mw_pdk45 / exact_power_mw(), 3));
   } else {
-    row += "        -         -       -        -";
+    row.insert(row.end(), {"-", "-", "-", "-"});
   }
   return row;
 }
 
 void run_list(bool as_json) {
   nlohmann::json rows = nlohmann::json::array();
-  if (!as_json) {
-    std::cout << "Approximate 8-bit signed multipliers (metrics measured over all 65536 operand pairs;\n"
-                 "power/area/delay: EvoApproxLib PDK45 figures, rel_pwr relative to the exact mul8s_1KV8 (v1.x name))\n";
-    std::printf("%-12s %-10s %9s %6s %7s %8s %12s %8s %-4s %8s %9s %7s %8s\n", "name", "kind", "MAE", "WCE", "EP%",
-                "MRE%", "MSE", "mean_err", "sym", "pwr_mW", "area_um2", "dly_ns", "rel_pwr");
-  }
+  TextTable table({"name", "kind", "MAE", "WCE", "EP%", "MRE%", "MSE", "mean_err", "sym", "pwr_mW",
+                   "area_um2", "dly_ns", "rel_pwr"});
   for (const auto& bundled : approx::bundled_multipliers()) {
     const auto m = approx::characterize(approx::load_multiplier(bundled.name));
     if (as_json) {
@@ -85,7 +87,7 @@ void run_list(bool as_json) {
       row["delay_ns_pdk45"] = bundled.delay_ns_pdk45;
       rows.push_back(row);
     } else {
-      std::cout << format_row(bundled.name, "bundled", m, &bundled) << "\n";
+      table.add_row(table_row(bundled.name, "bundled", m, &bundled));
     }
   }
   for (const auto& name : approx::parametric_multiplier_names()) {
@@ -96,14 +98,17 @@ void run_list(bool as_json) {
       row["kind"] = "parametric";
       rows.push_back(row);
     } else {
-      std::cout << format_row(name, "parametric", m, nullptr) << "\n";
+      table.add_row(table_row(name, "parametric", m, nullptr));
     }
   }
   if (as_json) {
     std::cout << rows.dump(1) << "\n";
-  } else {
-    std::cout << "Parametric families: exact, trunc<k> k=0..7, bam_h<h>_v<v> h=0..7 v=0..7, drum<k> k=3..8, mitchell.\n";
+    return;
   }
+  std::cout << "Approximate 8-bit signed multipliers (metrics measured over all 65536 operand pairs;\n"
+               "power/area/delay: EvoApproxLib PDK45 figures, rel_pwr relative to the exact mul8s_1KV8 (v1.x name))\n";
+  table.print(std::cout);
+  std::cout << "Parametric families: exact, trunc<k> k=0..7, bam_h<h>_v<v> h=0..7 v=0..7, drum<k> k=3..8, mitchell.\n";
 }
 
 }  // namespace
