@@ -1,9 +1,10 @@
 #include "golden/ref/tensor.h"
 
 #include <algorithm>
-#include <sstream>
+#include <string>
 
 #include "golden/common/error.h"
+#include "golden/io/npy.h"
 
 namespace tessera::ref {
 
@@ -13,14 +14,8 @@ std::size_t element_count(const Shape& shape) {
   return count;
 }
 
-std::string shape_to_string(const Shape& shape) {
-  std::ostringstream out;
-  out << '(';
-  for (std::size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  // A 1-tuple prints like Python's, so "(3,)" is not mistaken for a parenthesised number.
-  out << (shape.size() == 1 ? ",)" : ")");
-  return out.str();
-}
+// One format for shapes in every golden message: the .npy module's, "(2, 3)" and "(3,)".
+std::string shape_to_string(const Shape& shape) { return npy::shape_to_string(shape); }
 
 Tensor::Tensor(Shape shape) : shape_(std::move(shape)), values_(element_count(shape_), 0.0f) {}
 
@@ -82,9 +77,14 @@ std::vector<std::size_t> broadcast_source_indices(const Shape& from, const Shape
   return indices;
 }
 
-Tensor broadcast_to(const Tensor& tensor, const Shape& shape, const char* op) {
-  if (tensor.rank() > shape.size() || broadcast_shapes(tensor.shape(), shape, op) != shape) {
-    throw InputError(std::string(op) + ": shape " + shape_to_string(tensor.shape()) +
+Tensor broadcast_to(const Tensor& tensor, const Shape& shape, const std::string& name) {
+  bool compatible = tensor.rank() <= shape.size();
+  for (std::size_t i = 0; compatible && i < tensor.rank(); ++i) {
+    const std::size_t from = tensor.shape()[tensor.rank() - 1 - i];
+    compatible = from == 1 || from == shape[shape.size() - 1 - i];
+  }
+  if (!compatible) {
+    throw InputError(name + " shape " + shape_to_string(tensor.shape()) +
                      " does not broadcast to " + shape_to_string(shape));
   }
   const std::vector<std::size_t> source = broadcast_source_indices(tensor.shape(), shape);

@@ -25,7 +25,8 @@ std::string shape_to_string(const Shape& shape);  // "(2, 3)"
 
 class Tensor {
  public:
-  Tensor() = default;                  // rank 0 with no elements: an empty placeholder
+  // Invariant: size() == element_count(shape()). A default or emptied tensor is shape (0,).
+  Tensor() = default;
   explicit Tensor(Shape shape);        // zero-filled
   // Throws InputError when values.size() does not equal the shape's element count.
   Tensor(Shape shape, std::vector<float> values);
@@ -37,12 +38,17 @@ class Tensor {
 
   const float* data() const { return values_.data(); }
   float* data() { return values_.data(); }
-  const std::vector<float>& values() const { return values_; }
+  const std::vector<float>& values() const& { return values_; }
+  // On a temporary, the elements move out, so `for (float v : op(x).values())` is safe.
+  std::vector<float> values() && { return release_values(); }
   // Hands the elements over without a copy; the tensor is left empty.
-  std::vector<float> release_values() { shape_.clear(); return std::move(values_); }
+  std::vector<float> release_values() {
+    shape_ = {0};
+    return std::exchange(values_, {});
+  }
 
  private:
-  Shape shape_;
+  Shape shape_{0};
   std::vector<float> values_;
 };
 
@@ -56,8 +62,9 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 // `from` that NumPy broadcasting reads. `from` must broadcast to `to`.
 std::vector<std::size_t> broadcast_source_indices(const Shape& from, const Shape& to);
 
-// Copies `tensor` broadcast to `shape`; throws InputError naming `op` when it does not broadcast.
-Tensor broadcast_to(const Tensor& tensor, const Shape& shape, const char* op);
+// Copies `tensor` broadcast to `shape`. When it does not broadcast, throws InputError whose
+// message starts with `name`, which names the op and argument, e.g. "attention: mask".
+Tensor broadcast_to(const Tensor& tensor, const Shape& shape, const std::string& name);
 
 // Resolves a possibly negative axis of a rank-`rank` tensor; throws ConfigError naming `op`.
 std::size_t normalize_axis(int axis, std::size_t rank, const char* op);
