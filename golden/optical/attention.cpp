@@ -6,22 +6,14 @@
 
 #include "golden/common/error.h"
 #include "golden/optical/layer.h"
+#include "golden/ref/softmax.h"
 
 namespace tessera::optical {
 
 void softmax_rows(Matrix& logits) {
-  for (std::size_t r = 0; r < logits.rows; ++r) {
-    float mx = -std::numeric_limits<float>::infinity();
-    for (std::size_t c = 0; c < logits.cols; ++c) mx = std::fmax(mx, logits.at(r, c));
-    std::vector<double> e(logits.cols, 0.0);
-    double sum = 0.0;
-    for (std::size_t c = 0; c < logits.cols; ++c) {
-      const float l = logits.at(r, c);
-      e[c] = std::isinf(l) && l < 0 ? 0.0 : std::exp(static_cast<double>(l) - static_cast<double>(mx));
-      sum = sum + e[c];
-    }
-    for (std::size_t c = 0; c < logits.cols; ++c) logits.at(r, c) = static_cast<float>(e[c] / sum);
-  }
+  ref::Tensor probabilities =
+      ref::softmax(ref::Tensor({logits.rows, logits.cols}, std::move(logits.data)), -1);
+  logits.data = probabilities.release_values();
 }
 
 namespace {

@@ -32,6 +32,8 @@ namespace tessera::optical {
 // Row-wise softmax in place: for each row, mx = max (float), e_k = exp(double(l_k) - double(mx))
 // (std::exp in double), sum in double in ascending k, p_k = float32(e_k / sum). -inf entries give 0.
 // Electronic, not optical; to be replaced by golden/ref's softmax when that exists.
+// Row-wise softmax of a matrix of logits: golden/ref's softmax, so that the optical path and the
+// FP32 reference share one definition.
 void softmax_rows(Matrix& logits);
 
 class OpticalAttention {
