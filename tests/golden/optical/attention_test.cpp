@@ -7,23 +7,15 @@
 #include <random>
 
 #include "golden/common/error.h"
+#include "tests/golden/optical/test_matrices.h"
 
 namespace tessera::optical {
 namespace {
 
-Matrix random_matrix(std::size_t rows, std::size_t cols, float sigma, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> dist(0.0f, sigma);
-  Matrix m{rows, cols, std::vector<float>(rows * cols)};
-  for (float& v : m.data) v = dist(gen);
-  return m;
-}
-
-double max_abs_diff(const Matrix& a, const Matrix& b) {
-  double m = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) m = std::fmax(m, std::fabs(a.data[i] - b.data[i]));
-  return m;
-}
+using test::float_bits;
+using test::max_abs_diff;
+using test::random_matrix;
+using test::same_bits;
 
 double rms(const Matrix& a) {
   double s = 0.0;

@@ -8,31 +8,15 @@
 #include <random>
 
 #include "golden/common/error.h"
+#include "tests/golden/optical/test_matrices.h"
 
 namespace tessera::optical {
 namespace {
 
-std::uint32_t bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-Matrix random_matrix(std::size_t rows, std::size_t cols, float sigma, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> dist(0.0f, sigma);
-  Matrix m{rows, cols, std::vector<float>(rows * cols)};
-  for (float& v : m.data) v = dist(gen);
-  return m;
-}
-
-bool same_bits(const Matrix& a, const Matrix& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (bits(a.data[i]) != bits(b.data[i])) return false;
-  }
-  return true;
-}
+using test::float_bits;
+using test::max_abs_diff;
+using test::random_matrix;
+using test::same_bits;
 
 OpticalLinear make_layer(const OpticalConfig& config, std::uint32_t unit = 1) {
   std::vector<float> bias(16);
@@ -65,7 +49,7 @@ TEST(OpticalLinear, BypassEqualsFloatGemm) {
       double acc = 0.0;
       for (std::size_t k = 0; k < 32; ++k) acc += static_cast<double>(x.at(i, k)) * w.at(j, k);
       const float expected = static_cast<float>(acc) + (0.1f * static_cast<float>(j) - 0.8f);
-      ASSERT_EQ(bits(y.at(i, j)), bits(expected));
+      ASSERT_EQ(float_bits(y.at(i, j)), float_bits(expected));
     }
   }
   EXPECT_EQ(layer.calls(), 0u);

@@ -10,25 +10,17 @@
 #include <random>
 
 #include "golden/common/error.h"
+#include "tests/golden/optical/test_matrices.h"
 #include "golden/rng/counter_rng.h"
 #include "tests/golden/optical/reference_quantizer.h"
 
 namespace tessera::optical {
 namespace {
 
-std::uint32_t bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-Matrix random_matrix(std::size_t rows, std::size_t cols, float sigma, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> dist(0.0f, sigma);
-  Matrix m{rows, cols, std::vector<float>(rows * cols)};
-  for (float& v : m.data) v = dist(gen);
-  return m;
-}
+using test::float_bits;
+using test::max_abs_diff;
+using test::random_matrix;
+using test::same_bits;
 
 Range range_of(const Matrix& m) {
   const auto [lo, hi] = std::minmax_element(m.data.begin(), m.data.end());
@@ -121,7 +113,7 @@ TEST(OpticalGemm, OutputIsTheDocumentedStochasticAdcPerElement) {
     const volatile float spread = fraction * (o.max - o.min);
     const volatile float value = spread + o.min;
     const float expected = value + bias[idx % 24];
-    ASSERT_EQ(bits(out.data[idx]), bits(expected))
+    ASSERT_EQ(float_bits(out.data[idx]), float_bits(expected))
         << idx << " x_s " << x_s << " u " << u << " q " << q << " lib " << out.data[idx]
         << " expected " << expected << " analog " << analog[idx];
   }
@@ -148,7 +140,7 @@ TEST(OpticalGemm, SummationOrderIndependent) {
     }
     const Matrix permuted = optical_gemm(xp, wp, {}, c.spec, key);
     for (std::size_t i = 0; i < reference.size(); ++i) {
-      ASSERT_EQ(bits(permuted.data[i]), bits(reference.data[i]));
+      ASSERT_EQ(float_bits(permuted.data[i]), float_bits(reference.data[i]));
     }
   }
 }
@@ -181,7 +173,7 @@ TEST(OpticalGemm, DetectorNoiseIsPerElementWithTheConfiguredSigma) {
   double sum_sq = 0.0;
   std::size_t inside = 0;
   for (std::size_t i = 0; i < noisy.size(); ++i) {
-    ASSERT_EQ(bits(noisy.data[i]), bits(again.data[i]));
+    ASSERT_EQ(float_bits(noisy.data[i]), float_bits(again.data[i]));
     const float lo = c.spec.output.adc.min, hi = c.spec.output.adc.max;
     if (quiet.data[i] > lo + 20 * lsb && quiet.data[i] < hi - 20 * lsb) {
       const double d = (noisy.data[i] - quiet.data[i]) / lsb;
@@ -285,7 +277,7 @@ TEST(OpticalGemmSplit, OutputIsDifferenceOfTwoAdcs) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     const float p = adc_convert(split.positive[i], i, c.spec.output, key, 0);
     const float n = adc_convert(split.negative[i], i, c.spec.negative_output, key, 1);
-    ASSERT_EQ(bits(out.data[i]), bits(p - n));
+    ASSERT_EQ(float_bits(out.data[i]), float_bits(p - n));
   }
   // The two passes use different draws: same analog value, different pass -> independent rounding.
   std::size_t differ = 0;
