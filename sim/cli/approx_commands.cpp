@@ -9,10 +9,13 @@
 #include "golden/approx/metrics.h"
 #include "golden/common/error.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/text_table.h"
+#include "sim/report/text_table.h"
 
 namespace tessera::cli {
 namespace {
+
+using report::fixed;
+using report::TextTable;
 
 struct CharacterizeOptions {
   std::string lut_path;

@@ -6,11 +6,14 @@
 
 #include "golden/io/atomic_file.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/text_table.h"
+#include "sim/report/text_table.h"
 #include "sim/survey/golden_survey.h"
 
 namespace tessera::cli {
 namespace {
+
+using report::fixed;
+using report::TextTable;
 
 struct DemoOptions {
   std::uint64_t seed = 1;

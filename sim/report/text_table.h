@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace tessera::cli {
+namespace tessera::report {
 
 class TextTable {
  public:
@@ -20,4 +20,4 @@ class TextTable {
 // `value` with `decimals` digits after the point; "inf"/"-inf"/"nan" for non-finite values.
 std::string fixed(double value, int decimals);
 
-}  // namespace tessera::cli
+}  // namespace tessera::report

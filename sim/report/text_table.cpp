@@ -1,4 +1,4 @@
-#include "sim/cli/text_table.h"
+#include "sim/report/text_table.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <ostream>
 #include <stdexcept>
 
-namespace tessera::cli {
+namespace tessera::report {
 namespace {
 
 bool looks_numeric(const std::string& cell) {
@@ -58,4 +58,4 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-}  // namespace tessera::cli
+}  // namespace tessera::report
