@@ -112,7 +112,10 @@ OpticalConfig config_from_json(const nlohmann::json& object, const std::string& 
     } else if (name == "q_smooth_factor") {
       config.q_smooth_factor = read_number(value, key);
     } else if (name == "q_init_seed") {
-      if (!value.is_number_unsigned()) {
+      // nlohmann stores a non-negative literal built in C++ as a signed integer, so accept both.
+      const bool non_negative_integer =
+          value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+      if (!non_negative_integer) {
         throw ConfigError(key + ": expected a non-negative integer, got " + value.dump());
       }
       config.q_init_seed = value.get<std::uint64_t>();

@@ -69,5 +69,14 @@ TEST(OpticalConfig, JsonParsingNamesTheKeyPath) {
             SignHandling::split);
 }
 
+// A seed written in C++ (json{{"q_init_seed", 3}}) is stored as a signed integer, one parsed from
+// text as an unsigned one: both mean the same seed; a negative one is an error either way.
+TEST(OpticalConfig, SeedAcceptsSignedAndUnsignedJsonIntegers) {
+  EXPECT_EQ(config_from_json(nlohmann::json{{"q_init_seed", 3}}, "c").q_init_seed, 3u);
+  EXPECT_EQ(config_from_json(nlohmann::json::parse(R"({"q_init_seed": 3})"), "c").q_init_seed, 3u);
+  EXPECT_THROW(config_from_json(nlohmann::json{{"q_init_seed", -1}}, "c"), ConfigError);
+  EXPECT_THROW(config_from_json(nlohmann::json{{"q_init_seed", 1.5}}, "c"), ConfigError);
+}
+
 }  // namespace
 }  // namespace tessera::optical
