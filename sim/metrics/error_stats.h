@@ -17,6 +17,24 @@ struct ErrorStats {
   std::size_t non_finite = 0;  // elements where test is NaN or Inf (excluded from the sums above)
 };
 
+// Accumulates the comparison over several batches (e.g. one network run per batch of images):
+// the result equals compare() on the concatenation.
+class ErrorAccumulator {
+ public:
+  void add(const float* reference, const float* test, std::size_t count);
+  std::size_t count() const { return count_; }
+  // count() == 0 throws ConfigError.
+  ErrorStats result() const;
+
+ private:
+  std::size_t count_ = 0;
+  std::size_t finite_ = 0;
+  std::size_t non_finite_ = 0;
+  double sum_error_ = 0.0, sum_error_sq_ = 0.0, sum_reference_sq_ = 0.0, sum_test_sq_ = 0.0;
+  double dot_ = 0.0;
+  double max_abs_error_ = 0.0;
+};
+
 // Compares `test` against `reference`, both of length `count` (count 0 throws ConfigError).
 ErrorStats compare(const float* reference, const float* test, std::size_t count);
 

@@ -47,6 +47,22 @@ TEST(ErrorStats, NonFiniteOutputsAreCountedNotSummed) {
   EXPECT_EQ(s.max_abs_error, 0.0);
 }
 
+TEST(ErrorStats, AccumulatingBatchesEqualsComparingTheConcatenation) {
+  const std::vector<float> reference = {1.0f, -2.0f, 3.0f, 0.5f, 4.0f};
+  const std::vector<float> test = {1.5f, -2.0f, 2.0f, 0.25f, 4.5f};
+  ErrorAccumulator accumulator;
+  accumulator.add(reference.data(), test.data(), 2);
+  accumulator.add(reference.data() + 2, test.data() + 2, 3);
+  const ErrorStats whole = compare(reference.data(), test.data(), reference.size());
+  const ErrorStats batched = accumulator.result();
+  EXPECT_EQ(batched.count, 5u);
+  EXPECT_DOUBLE_EQ(batched.snr_db, whole.snr_db);
+  EXPECT_DOUBLE_EQ(batched.cosine, whole.cosine);
+  EXPECT_DOUBLE_EQ(batched.rms_error, whole.rms_error);
+  EXPECT_DOUBLE_EQ(batched.max_abs_error, 1.0);
+  EXPECT_THROW(ErrorAccumulator().result(), ConfigError);
+}
+
 TEST(ErrorStats, EmptyInputIsAnError) {
   EXPECT_THROW(compare(nullptr, nullptr, 0), ConfigError);
 }

@@ -1,0 +1,140 @@
+#pragma once
+// An emulated layer: one mapped node (Conv, Gemm, MatMul, or the fused ai.tessera FusedConv,
+// FusedGemm, Linear) computed on an emulated arithmetic unit (approx, mx, optical) by calling the
+// golden arithmetic directly: approx through golden/approx (approx_linear, approx_conv2d_layer),
+// mx through golden/mx (quantize_rows + mx_gemm), optical through golden/optical (OpticalLinear,
+// and optical_gemm for activation x activation products). Nothing here re-implements arithmetic:
+// the op only reshapes operands (transposes, im2col) and adds nothing but what golden adds.
+//
+// Forms a node takes (analyze_node):
+//   linear     Gemm (transB 0/1, alpha = beta = 1, C constant [N] or [1, N]), MatMul / Linear with
+//              a constant 2-D second operand [K, N]: y = x . W^T (+ bias), x's leading axes rows.
+//   conv       2-D Conv (NCHW), constant weight and bias. approx: approx_conv2d_layer (any groups);
+//              mx, optical: im2col (im2col.h) + the unit's GEMM (groups = 1 only).
+//   attention  MatMul whose second operand is not constant (Q.K^T, A.V): both operands are
+//              activations; per batch slice, A_b (M x K) against B_b^T (N x K, the "weight" role:
+//              port B for approx, weight_format for mx, the lut_min-floored modulator for optical).
+//              approx calibrates both operands per tensor.
+// A fused node's activation (attribute 'activation') is applied in FP32 after the unit, with the
+// runtime's reference activation.
+//
+// Life cycle: calibrate(inputs) (any number of batches; the first call after construction or
+// after finish_calibration starts a fresh calibration for approx, continues the running
+// statistics for optical), finish_calibration(), then run(inputs). run() before calibration throws
+// StateError "node 'X' (approx): not calibrated; run calibration first". mx needs no calibration
+// (calibrate is a no-op); optical with q_bypass neither.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/graph/ir.h"
+#include "sim/runtime/kernel.h"
+#include "sim/units/unit_config.h"
+
+namespace tessera::units {
+
+using graph::Node;
+using graph::Tensor;
+using runtime::TensorRefs;
+
+// Finds the constant tensor of a value (an initializer or a Constant node's output); nullptr when
+// the value is computed at run time.
+using ConstantLookup = std::function<const Tensor*(const std::string& value)>;
+// Initializers and Constant-node outputs of `graph` (which must outlive the lookup).
+ConstantLookup graph_constants(const graph::Graph& graph);
+
+struct Support {
+  bool ok = false;
+  std::string reason;  // why not, when !ok ("Conv with group = 2 is not supported on optical")
+};
+
+enum class OpForm { linear, conv, attention };
+const char* op_form_name(OpForm form);
+
+// Whether an op type is a compute op that units can take (Conv, Gemm, MatMul; ai.tessera
+// FusedConv, FusedGemm, Linear). Everything else always runs in FP32.
+bool is_compute_op(const Node& node);
+
+// What a compute node is, with its constant operands in the layout the units take.
+struct NodeAnalysis {
+  Support support;
+  OpForm form = OpForm::linear;
+  std::string activation;          // fused activation ("" = none)
+  // linear: weight N x K (row-major, transposed from [K, N] where needed); conv: as stored,
+  // [Cout, Cin/groups, kh, kw]. Empty for attention.
+  std::vector<float> weight;
+  graph::Dims weight_dims;         // linear: {N, K}; conv: the 4 extents
+  std::vector<float> bias;         // N / Cout values, or empty
+};
+
+// Static analysis of a node for a unit kind (shape/attribute checks that need no input data).
+NodeAnalysis analyze_node(const Node& node, const ConstantLookup& constants, UnitKind kind);
+// analyze_node(...).support.
+Support supports(const Node& node, const ConstantLookup& constants, const UnitConfig& config);
+
+class EmulatedOp {
+ public:
+  virtual ~EmulatedOp() = default;
+
+  const Node& node() const { return node_; }
+  const UnitConfig& config() const { return config_; }
+  UnitKind kind() const { return config_.kind; }
+  OpForm form() const { return analysis_.form; }
+  std::uint32_t unit_id() const { return unit_id_; }
+  // "approx mul8s_1L2H, per-channel weights, percentile 99.99" (+ the form for attention).
+  std::string description() const;
+
+  // Observes one batch of the node's inputs (FP32 activations). mx: no-op.
+  void calibrate(const TensorRefs& inputs);
+  // Freezes the statistics. StateError when the unit needs calibration and saw no batch.
+  void finish_calibration();
+  bool needs_calibration() const;
+  bool calibrated() const;
+  bool calibrating() const { return calibrating_; }
+  std::size_t calibration_batches() const { return calibration_batches_; }
+
+  // The node's outputs computed on the unit. StateError when uncalibrated or mid-calibration;
+  // golden errors are re-thrown with the node named.
+  std::vector<Tensor> run(const TensorRefs& inputs);
+
+  // MACs of one run on inputs of these shapes (multiply-accumulates of the unit's GEMM/conv).
+  std::uint64_t macs(const TensorRefs& inputs) const;
+  std::uint64_t last_macs() const { return last_macs_; }
+  std::uint64_t total_macs() const { return total_macs_; }
+  std::uint64_t runs() const { return runs_; }
+
+ protected:
+  EmulatedOp(const Node& node, NodeAnalysis analysis, UnitConfig config, std::uint32_t unit_id);
+
+  // Unit-specific parts. `x` is input 0 (activation), `b` input 1 for attention.
+  virtual void start_calibration() {}
+  virtual void observe(const TensorRefs& inputs) = 0;
+  virtual void freeze() {}
+  virtual Tensor compute(const TensorRefs& inputs) = 0;  // before the fused activation
+
+  [[noreturn]] void fail_state(const std::string& what) const;
+  std::string prefix() const;  // "node 'X' (approx)"
+
+  Node node_;
+  NodeAnalysis analysis_;
+  UnitConfig config_;
+  std::uint32_t unit_id_;
+  bool calibrating_ = false;
+  bool calibrated_ = false;
+  std::size_t calibration_batches_ = 0;
+  std::uint64_t last_macs_ = 0, total_macs_ = 0, runs_ = 0;
+};
+
+// Builds the op of `node` on the unit `config` (kind approx, mx or optical). `unit_id` must be
+// unique in the network (optical: < 2^24; it keys the unit's random streams). Throws ConfigError
+// naming the node with the reason when the unit does not support the node (check supports()
+// first to fall back instead).
+std::unique_ptr<EmulatedOp> make_emulated_op(const Node& node, const ConstantLookup& constants,
+                                             const UnitConfig& config, std::uint32_t unit_id);
+
+// The executor's door: a kernel that runs `op` (the op is shared; keep it alive through this).
+runtime::KernelFn make_kernel(std::shared_ptr<EmulatedOp> op);
+
+}  // namespace tessera::units
