@@ -6,8 +6,9 @@
 //   reference    FP32 (run_reference), the unit untouched
 //   calibrate    op.calibrate(inputs) on the FP32 network's activations, output FP32
 //   emulate      op.run(inputs); with the shadow on, also run_reference(node, inputs) on the SAME
-//                inputs and a LayerOutputs record (the "propagated" comparison: the node fed the
-//                emulated network's activations)
+//                inputs and a LayerOutputs record: the unit's own error on the emulated network's
+//                activations. The propagated error (everything upstream included) compares
+//                `emulated` with the FP32 network's output of the node, which run_local records.
 //   record       FP32 output, and the node's FP32 inputs and outputs kept for local comparison
 //
 // Local error (node fed FP32 inputs from an FP32 run): run_local() runs the FP32 network once in
@@ -75,7 +76,7 @@ class EmulatedNetwork {
     runtime::TensorMap outputs;          // the network's outputs (emulated, or FP32 for run_local)
     std::vector<LayerOutputs> layers;    // one per mapped node run, in execution order
   };
-  // Propagated: the emulated network with the FP32 shadow of every mapped node.
+  // The emulated network with the FP32 shadow of every mapped node (see emulate above).
   ShadowRun run_with_shadow(const runtime::TensorMap& inputs);
   // Local: the FP32 network, then every op on its recorded FP32 inputs.
   ShadowRun run_local(const runtime::TensorMap& inputs);

@@ -1,4 +1,4 @@
-// The bundled networks (digits ViT with the example rules sim/mapping/examples/digits_vit_rules.json, digits CNN):
+// The bundled networks (digits ViT with the example rules sim/networks/digits_vit/rules.json, digits CNN):
 // every family on some layers, calibration on a few batches, shadows equal to run_reference,
 // accuracy close to FP32. Skips while the network is absent.
 #include <gtest/gtest.h>
@@ -56,7 +56,7 @@ TEST(DigitsVit, ExampleRulesMapEveryFamilyAndKeepAccuracy) {
   }
   runtime::Executor exec(onnx::load_onnx(model.string()).graph);
   const mapping::MappingRules rules =
-      mapping::load_rules(data_path("sim/mapping/examples/digits_vit_rules.json").string());
+      mapping::load_rules(data_path("sim/networks/digits_vit/rules.json").string());
   const mapping::MappingResult mapped = mapping::resolve(exec.graph(), rules);
   for (const auto& row : mapping::format_mapping_table(mapped, rules, true)) {
     std::cout << row.node << " | " << row.op << " | " << row.unit << " | " << row.rule << " | " << row.note << "\n";
@@ -115,7 +115,7 @@ TEST(DigitsVit, OptimizedGraphMapsTheFusedNodesByTheSameRules) {
   ASSERT_GT(fused, 0u);
   runtime::Executor exec(std::move(g));
   const mapping::MappingRules rules =
-      mapping::load_rules(data_path("sim/mapping/examples/digits_vit_rules.json").string());
+      mapping::load_rules(data_path("sim/networks/digits_vit/rules.json").string());
   const mapping::MappingResult mapped = mapping::resolve(exec.graph(), rules);
   EXPECT_TRUE(mapped.warnings.empty());
   EXPECT_EQ(mapped.mapped_count(), 17u);

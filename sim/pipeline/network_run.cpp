@@ -1,0 +1,277 @@
+#include "sim/pipeline/network_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "golden/common/data_path.h"
+#include "golden/common/error.h"
+#include "golden/io/npy.h"
+#include "sim/graph/ir.h"
+#include "sim/mapping/emulated_network.h"
+#include "sim/mapping/rules.h"
+#include "sim/metrics/error_stats.h"
+#include "sim/onnx/loader.h"
+#include "sim/runtime/executor.h"
+#include "sim/runtime/optimize.h"
+#include "sim/units/unit_config.h"
+
+namespace tessera::pipeline {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// The model's single input, with its extents checked against a data file.
+struct ModelInput {
+  std::string name;
+  graph::Dims dims;  // -1 for a symbolic extent
+};
+
+ModelInput model_input(const graph::Graph& graph) {
+  if (graph.inputs.size() != 1) {
+    throw InputError(graph.source + ": the model has " + std::to_string(graph.inputs.size()) +
+                     " inputs; tessera run feeds models with exactly one input");
+  }
+  if (graph.outputs.empty()) throw InputError(graph.source + ": the model has no outputs");
+  const graph::GraphValue& input = graph.inputs.front();
+  if (input.type.dtype != graph::DType::float32 || !input.type.dims || input.type.dims->empty()) {
+    throw InputError(graph.source + ": input '" + input.name + "' is " +
+                     graph::type_to_string(input.type) +
+                     "; expected float32 with a leading image axis");
+  }
+  return {input.name, *input.type.dims};
+}
+
+// Images of a float32 .npy whose trailing extents fit the model input.
+struct Images {
+  std::vector<std::size_t> shape;  // as stored; shape[0] = image count
+  std::vector<float> values;
+  std::size_t image_size() const {
+    std::size_t size = 1;
+    for (std::size_t i = 1; i < shape.size(); ++i) size *= shape[i];
+    return size;
+  }
+};
+
+Images load_images(const std::string& path, const ModelInput& input) {
+  const npy::Array array = npy::load_expecting(path, npy::DType::float32);
+  const auto model_extents = [&] {
+    std::string text = "(";
+    for (std::size_t i = 0; i < input.dims.size(); ++i) {
+      text += (i ? ", " : "") + (input.dims[i] < 0 ? std::string("N") : std::to_string(input.dims[i]));
+    }
+    return text + ")";
+  };
+  bool fits = array.shape.size() == input.dims.size();
+  for (std::size_t i = 1; fits && i < input.dims.size(); ++i) {
+    fits = input.dims[i] < 0 || static_cast<std::size_t>(input.dims[i]) == array.shape[i];
+  }
+  if (!fits) {
+    throw InputError(path + ": shape " + npy::shape_to_string(array.shape) +
+                     " does not fit the model input '" + input.name + "' " + model_extents());
+  }
+  return {array.shape, array.to_vector<float>()};
+}
+
+std::vector<std::int64_t> load_labels(const std::string& path, std::size_t image_count) {
+  const npy::Array array = npy::load(path);
+  const bool integer = array.dtype == npy::DType::int64 || array.dtype == npy::DType::int32 ||
+                       array.dtype == npy::DType::uint8 || array.dtype == npy::DType::int16;
+  if (!integer) {
+    throw InputError(path + ": dtype: expected integer class labels (int64, int32, int16 or uint8), got " +
+                     std::string(npy::dtype_name(array.dtype)));
+  }
+  if (array.shape.size() != 1 || array.shape[0] < image_count) {
+    throw InputError(path + ": shape " + npy::shape_to_string(array.shape) + ": expected (" +
+                     std::to_string(image_count) + ",), one label per image");
+  }
+  std::vector<std::int64_t> labels = array.to_vector<std::int64_t>();
+  labels.resize(image_count);
+  return labels;
+}
+
+// The batch of images [first, first + count) as the model's input tensor.
+runtime::TensorMap batch(const Images& images, const ModelInput& input, std::size_t first,
+                         std::size_t count) {
+  graph::Dims dims(images.shape.begin(), images.shape.end());
+  dims[0] = static_cast<std::int64_t>(count);
+  const std::size_t size = images.image_size();
+  std::vector<float> values(images.values.begin() + static_cast<std::ptrdiff_t>(first * size),
+                            images.values.begin() + static_cast<std::ptrdiff_t>((first + count) * size));
+  runtime::TensorMap map;
+  map.emplace(input.name, graph::Tensor::from_floats(std::move(dims), std::move(values)));
+  return map;
+}
+
+// Batch size the model accepts: its fixed leading extent, or the requested one.
+std::size_t batch_size_for(const ModelInput& input, std::size_t requested, std::size_t images,
+                           const std::string& data_path) {
+  if (input.dims[0] < 0) return std::max<std::size_t>(1, std::min(requested, images));
+  const auto fixed = static_cast<std::size_t>(input.dims[0]);
+  if (images % fixed != 0) {
+    throw InputError(data_path + ": " + std::to_string(images) + " images do not split into the model's fixed batch of " +
+                     std::to_string(fixed) + " (input '" + input.name + "')");
+  }
+  return fixed;
+}
+
+std::vector<std::int64_t> argmax_rows(const graph::Tensor& logits) {
+  if (logits.dtype() != graph::DType::float32 || logits.rank() != 2) {
+    throw InputError("model output is " + graph::dims_to_string(logits.dims()) +
+                     "; top-1 needs float32 logits of shape (images, classes)");
+  }
+  const std::size_t rows = static_cast<std::size_t>(logits.dim(0));
+  const std::size_t classes = static_cast<std::size_t>(logits.dim(1));
+  const float* values = logits.floats().data();
+  std::vector<std::int64_t> predictions(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* row = values + r * classes;
+    predictions[r] = std::max_element(row, row + classes) - row;
+  }
+  return predictions;
+}
+
+// Per-layer accumulators while the batches run.
+struct LayerAccumulator {
+  metrics::ErrorAccumulator local;
+  metrics::ErrorAccumulator propagated;
+  std::uint64_t macs = 0;
+};
+
+// Both comparisons are against the FP32 network's output of the node (the local run records it):
+// local error is the unit fed the FP32 network's inputs; propagated error is the emulated
+// network's output of the node, so it carries every upstream layer's error too. (The shadow run's
+// own FP32 twin, fed the same emulated inputs, would measure the unit alone a second time.)
+void accumulate(std::map<std::string, LayerAccumulator>& layers,
+                const std::vector<mapping::LayerOutputs>& local_run,
+                const std::vector<mapping::LayerOutputs>& emulated_run) {
+  std::map<std::string, const graph::Tensor*> fp32_outputs;
+  for (const mapping::LayerOutputs& layer : local_run) {
+    const graph::Tensor& fp32 = layer.reference.front();
+    const graph::Tensor& unit = layer.emulated.front();
+    layers[layer.node].local.add(fp32.floats().data(), unit.floats().data(), unit.size());
+    fp32_outputs[layer.node] = &fp32;
+  }
+  for (const mapping::LayerOutputs& layer : emulated_run) {
+    LayerAccumulator& acc = layers[layer.node];
+    acc.macs += layer.macs;
+    const auto fp32 = fp32_outputs.find(layer.node);
+    if (fp32 == fp32_outputs.end()) continue;
+    const graph::Tensor& emulated = layer.emulated.front();
+    acc.propagated.add(fp32->second->floats().data(), emulated.floats().data(), emulated.size());
+  }
+}
+
+}  // namespace
+
+RunOptions bundled_digits_vit() {
+  RunOptions options;
+  options.model_path = data_path("sim/networks/digits_vit/model.onnx").string();
+  options.rules_path = data_path("sim/networks/digits_vit/rules.json").string();
+  options.data_path = data_path("sim/networks/digits/test_images.npy").string();
+  options.labels_path = data_path("sim/networks/digits/test_labels.npy").string();
+  return options;
+}
+
+report::RunReport run_network(const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  onnx::OnnxModel model = onnx::load_onnx(options.model_path);
+  runtime::optimize(model.graph);
+  const ModelInput input = model_input(model.graph);
+  const std::string output_name = model.graph.outputs.front().name;
+  const mapping::MappingRules rules = mapping::load_rules(options.rules_path);
+  const mapping::MappingResult mapped = mapping::resolve(model.graph, rules);
+
+  const Images images = load_images(options.data_path, input);
+  std::size_t image_count = images.shape[0];
+  if (options.max_images != 0) image_count = std::min(image_count, options.max_images);
+  std::optional<std::vector<std::int64_t>> labels;
+  if (!options.labels_path.empty()) labels = load_labels(options.labels_path, image_count);
+  const Images calibration_images = options.calibration_data_path.empty()
+                                        ? images
+                                        : load_images(options.calibration_data_path, input);
+  const std::size_t calibration_count =
+      std::min(options.calibration_images, calibration_images.shape[0]);
+  if (calibration_count == 0) throw ConfigError("calibration images: expected at least 1, got 0");
+
+  runtime::Executor executor(std::move(model.graph));
+  mapping::EmulatedNetwork network(executor, mapped);
+  const std::size_t batch_size =
+      batch_size_for(input, options.batch_images, image_count, options.data_path);
+  std::vector<runtime::TensorMap> calibration_batches;
+  for (std::size_t first = 0; first < calibration_count; first += batch_size) {
+    calibration_batches.push_back(batch(calibration_images, input, first,
+                                        std::min(batch_size, calibration_count - first)));
+  }
+  network.calibrate(calibration_batches);
+  network.set_shadow(true);
+
+  std::map<std::string, LayerAccumulator> layers;
+  std::vector<std::int64_t> fp32_predictions, emulated_predictions;
+  for (std::size_t first = 0; first < image_count; first += batch_size) {
+    const std::size_t count = std::min(batch_size, image_count - first);
+    const runtime::TensorMap inputs = batch(images, input, first, count);
+    const auto fp32 = argmax_rows(network.run_reference(inputs).at(output_name));
+    const mapping::EmulatedNetwork::ShadowRun propagated = network.run_with_shadow(inputs);
+    const auto emulated = argmax_rows(propagated.outputs.at(output_name));
+    accumulate(layers, network.run_local(inputs).layers, propagated.layers);
+    fp32_predictions.insert(fp32_predictions.end(), fp32.begin(), fp32.end());
+    emulated_predictions.insert(emulated_predictions.end(), emulated.begin(), emulated.end());
+    if (options.progress) options.progress(first + count, image_count);
+  }
+
+  report::RunReport report;
+  report.tessera_version = kVersion;
+  report.network_name = executor.graph().name.empty() ? options.model_path : executor.graph().name;
+  report.network_path = options.model_path;
+  report.rules_path = options.rules_path;
+  report.data_path = options.data_path;
+  report.image_count = image_count;
+  report.warnings = model.warnings;
+  report.warnings.insert(report.warnings.end(), mapped.warnings.begin(), mapped.warnings.end());
+  if (options.calibration_data_path.empty()) {
+    report.warnings.push_back("calibrated on the first " + std::to_string(calibration_count) +
+                              " images of the evaluated data (give --calibration-data for a separate set)");
+  }
+  for (const mapping::NodeMapping& node : mapped.nodes) {
+    const bool emulated_request = node.origin == mapping::Origin::rule ||
+                                  node.origin == mapping::Origin::default_unit;
+    if (!emulated_request || node.requested.kind == units::UnitKind::fp32) continue;
+    report::LayerTally tally;
+    tally.node_name = node.node;
+    tally.op_type = node.op_type;
+    tally.unit_kind = units::unit_kind_name(node.requested.kind);
+    tally.unit_description = node.requested.describe();
+    tally.mapped = node.mapped;
+    tally.fallback_reason = node.fallback_reason;
+    const auto found = layers.find(node.node);
+    if (found != layers.end()) {
+      tally.macs = found->second.macs / std::max<std::size_t>(1, image_count);
+      if (found->second.local.count() > 0) tally.local_error = found->second.local.result();
+      if (found->second.propagated.count() > 0) tally.propagated_error = found->second.propagated.result();
+    }
+    report.layers.push_back(std::move(tally));
+  }
+  if (labels) {
+    report::TaskMetric task;
+    std::size_t fp32_correct = 0, emulated_correct = 0, agree = 0;
+    for (std::size_t i = 0; i < image_count; ++i) {
+      fp32_correct += fp32_predictions[i] == (*labels)[i];
+      emulated_correct += emulated_predictions[i] == (*labels)[i];
+      agree += fp32_predictions[i] == emulated_predictions[i];
+    }
+    const double n = static_cast<double>(image_count);
+    task.top1_fp32 = static_cast<double>(fp32_correct) / n;
+    task.top1_emulated = static_cast<double>(emulated_correct) / n;
+    task.agreement = static_cast<double>(agree) / n;
+    report.task = task;
+  }
+  report.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace tessera::pipeline

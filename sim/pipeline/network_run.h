@@ -1,0 +1,35 @@
+#pragma once
+// The main job: a network on emulated hardware. Load an ONNX model, map its layers to units by
+// rules, calibrate on a few batches, run every image through the emulated network with an FP32
+// shadow of every mapped layer, and tally per layer the error against FP32 (local: the layer fed
+// FP32 inputs; propagated: fed the emulated network's activations) and end to end the top-1.
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "sim/report/tally.h"
+
+namespace tessera::pipeline {
+
+struct RunOptions {
+  std::string model_path;        // ONNX
+  std::string rules_path;        // mapping rules (sim/mapping/README.md)
+  std::string data_path;         // float32 .npy, images along the first axis
+  std::string labels_path;       // optional integer .npy, one class per image
+  // Calibration images: the first `calibration_images` of `calibration_data_path`, or of the data
+  // when no separate calibration set is given.
+  std::string calibration_data_path;
+  std::size_t calibration_images = 64;
+  std::size_t batch_images = 64;   // images per network run
+  std::size_t max_images = 0;      // 0: every image of the data
+  // Called after each batch with (images done, images in total).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+// The bundled default: the digits ViT with layers on each unit family, on its test split.
+RunOptions bundled_digits_vit();
+
+// Runs the job. Bad files or fields throw InputError/ConfigError naming them.
+report::RunReport run_network(const RunOptions& options);
+
+}  // namespace tessera::pipeline
