@@ -21,6 +21,7 @@ namespace {
 
 struct RunArguments {
   pipeline::RunOptions options;
+  std::string network = "digits_vit";
   std::string report_dir;
 };
 
@@ -39,15 +40,14 @@ void run(RunArguments arguments) {
   pipeline::RunOptions& options = arguments.options;
   const bool bundled = options.model_path.empty();
   if (bundled) {
-    if (!options.rules_path.empty() || !options.data_path.empty() || !options.labels_path.empty()) {
-      throw InputError("run: --rules, --data and --labels go with --model (without --model the "
-                       "bundled digits ViT runs with its own rules and data)");
-    }
-    const pipeline::RunOptions defaults = pipeline::bundled_digits_vit();
+    const pipeline::RunOptions defaults = pipeline::bundled_run(arguments.network);
     options.model_path = defaults.model_path;
-    options.rules_path = defaults.rules_path;
-    options.data_path = defaults.data_path;
-    options.labels_path = defaults.labels_path;
+    // A bundled network's own rules and data unless the user gives others.
+    if (options.rules_path.empty()) options.rules_path = defaults.rules_path;
+    if (options.data_path.empty()) {
+      options.data_path = defaults.data_path;
+      if (options.labels_path.empty()) options.labels_path = defaults.labels_path;
+    }
   } else if (options.rules_path.empty() || options.data_path.empty()) {
     throw InputError("run: --model needs --rules R.json and --data X.npy");
   }
@@ -82,14 +82,21 @@ void register_run_commands(CLI::App& root) {
   auto arguments = std::make_shared<RunArguments>();
   CLI::App* run_command = root.add_subcommand(
       "run", "Run a network with layers on emulated units; print per-layer error against FP32 "
-             "and top-1. Without --model: the bundled digits ViT with layers on each unit family");
-  run_command->add_option("--model", arguments->options.model_path, "ONNX model");
+             "and top-1. Without --model: a bundled network (default digits_vit, with layers on "
+             "each unit family) with its own rules and test data");
+  CLI::Option* model_option =
+      run_command->add_option("--model", arguments->options.model_path, "ONNX model");
+  run_command
+      ->add_option("--network", arguments->network,
+                   "Bundled network when no --model: digits_vit, digits_cnn or fashion_cnn")
+      ->capture_default_str()
+      ->excludes(model_option);
   run_command->add_option("--rules", arguments->options.rules_path,
                           "Mapping rules (JSON: rules, default, exclude; see sim/mapping/README.md)");
   run_command->add_option("--data", arguments->options.data_path,
-                          "Input images: float32 .npy, images along the first axis");
+                          "Input images: float32 .npy (images along the first axis) or IDX(.gz)");
   run_command->add_option("--labels", arguments->options.labels_path,
-                          "Class labels: integer .npy, one per image (enables top-1)");
+                          "Class labels: integer .npy or IDX(.gz), one per image (enables top-1)");
   run_command->add_option("--calibration-data", arguments->options.calibration_data_path,
                           "Separate calibration images (default: the first images of --data)");
   run_command->add_option("--calibration-images", arguments->options.calibration_images,

@@ -7,9 +7,9 @@
 #include <optional>
 #include <vector>
 
-#include "golden/common/data_path.h"
 #include "golden/common/error.h"
 #include "golden/io/npy.h"
+#include "sim/data/datasets.h"
 #include "sim/graph/ir.h"
 #include "sim/mapping/emulated_network.h"
 #include "sim/mapping/rules.h"
@@ -45,56 +45,36 @@ ModelInput model_input(const graph::Graph& graph) {
   return {input.name, *input.type.dims};
 }
 
-// Images of a float32 .npy whose trailing extents fit the model input.
-struct Images {
-  std::vector<std::size_t> shape;  // as stored; shape[0] = image count
-  std::vector<float> values;
-  std::size_t image_size() const {
-    std::size_t size = 1;
-    for (std::size_t i = 1; i < shape.size(); ++i) size *= shape[i];
-    return size;
-  }
-};
-
-Images load_images(const std::string& path, const ModelInput& input) {
-  const npy::Array array = npy::load_expecting(path, npy::DType::float32);
-  const auto model_extents = [&] {
-    std::string text = "(";
-    for (std::size_t i = 0; i < input.dims.size(); ++i) {
-      text += (i ? ", " : "") + (input.dims[i] < 0 ? std::string("N") : std::to_string(input.dims[i]));
-    }
-    return text + ")";
-  };
-  bool fits = array.shape.size() == input.dims.size();
+// The images of `path`, checked against the model input's extents.
+data::ImageSet load_images_for(const std::string& path, const ModelInput& input) {
+  data::ImageSet images = data::load_images(path);
+  bool fits = images.shape.size() == input.dims.size();
   for (std::size_t i = 1; fits && i < input.dims.size(); ++i) {
-    fits = input.dims[i] < 0 || static_cast<std::size_t>(input.dims[i]) == array.shape[i];
+    fits = input.dims[i] < 0 || static_cast<std::size_t>(input.dims[i]) == images.shape[i];
   }
   if (!fits) {
-    throw InputError(path + ": shape " + npy::shape_to_string(array.shape) +
-                     " does not fit the model input '" + input.name + "' " + model_extents());
+    std::string extents = "(";
+    for (std::size_t i = 0; i < input.dims.size(); ++i) {
+      extents += (i ? ", " : "") + (input.dims[i] < 0 ? std::string("N") : std::to_string(input.dims[i]));
+    }
+    throw InputError(path + ": shape " + npy::shape_to_string(images.shape) +
+                     " does not fit the model input '" + input.name + "' " + extents + ")");
   }
-  return {array.shape, array.to_vector<float>()};
+  return images;
 }
 
-std::vector<std::int64_t> load_labels(const std::string& path, std::size_t image_count) {
-  const npy::Array array = npy::load(path);
-  const bool integer = array.dtype == npy::DType::int64 || array.dtype == npy::DType::int32 ||
-                       array.dtype == npy::DType::uint8 || array.dtype == npy::DType::int16;
-  if (!integer) {
-    throw InputError(path + ": dtype: expected integer class labels (int64, int32, int16 or uint8), got " +
-                     std::string(npy::dtype_name(array.dtype)));
-  }
-  if (array.shape.size() != 1 || array.shape[0] < image_count) {
-    throw InputError(path + ": shape " + npy::shape_to_string(array.shape) + ": expected (" +
+std::vector<std::int64_t> load_labels_for(const std::string& path, std::size_t image_count) {
+  std::vector<std::int64_t> labels = data::load_labels(path);
+  if (labels.size() < image_count) {
+    throw InputError(path + ": shape (" + std::to_string(labels.size()) + ",): expected (" +
                      std::to_string(image_count) + ",), one label per image");
   }
-  std::vector<std::int64_t> labels = array.to_vector<std::int64_t>();
   labels.resize(image_count);
   return labels;
 }
 
 // The batch of images [first, first + count) as the model's input tensor.
-runtime::TensorMap batch(const Images& images, const ModelInput& input, std::size_t first,
+runtime::TensorMap batch(const data::ImageSet& images, const ModelInput& input, std::size_t first,
                          std::size_t count) {
   graph::Dims dims(images.shape.begin(), images.shape.end());
   dims[0] = static_cast<std::int64_t>(count);
@@ -167,12 +147,13 @@ void accumulate(std::map<std::string, LayerAccumulator>& layers,
 
 }  // namespace
 
-RunOptions bundled_digits_vit() {
+RunOptions bundled_run(const std::string& network_name) {
+  const data::BundledNetwork network = data::bundled_network(network_name);
   RunOptions options;
-  options.model_path = data_path("sim/networks/digits_vit/model.onnx").string();
-  options.rules_path = data_path("sim/networks/digits_vit/rules.json").string();
-  options.data_path = data_path("sim/networks/digits/test_images.npy").string();
-  options.labels_path = data_path("sim/networks/digits/test_labels.npy").string();
+  options.model_path = network.model_path;
+  options.rules_path = network.rules_path;
+  options.data_path = network.images_path;
+  options.labels_path = network.labels_path;
   return options;
 }
 
@@ -185,16 +166,16 @@ report::RunReport run_network(const RunOptions& options) {
   const mapping::MappingRules rules = mapping::load_rules(options.rules_path);
   const mapping::MappingResult mapped = mapping::resolve(model.graph, rules);
 
-  const Images images = load_images(options.data_path, input);
-  std::size_t image_count = images.shape[0];
+  const data::ImageSet images = load_images_for(options.data_path, input);
+  std::size_t image_count = images.image_count();
   if (options.max_images != 0) image_count = std::min(image_count, options.max_images);
   std::optional<std::vector<std::int64_t>> labels;
-  if (!options.labels_path.empty()) labels = load_labels(options.labels_path, image_count);
-  const Images calibration_images = options.calibration_data_path.empty()
-                                        ? images
-                                        : load_images(options.calibration_data_path, input);
+  if (!options.labels_path.empty()) labels = load_labels_for(options.labels_path, image_count);
+  const data::ImageSet calibration_images =
+      options.calibration_data_path.empty() ? images
+                                            : load_images_for(options.calibration_data_path, input);
   const std::size_t calibration_count =
-      std::min(options.calibration_images, calibration_images.shape[0]);
+      std::min(options.calibration_images, calibration_images.image_count());
   if (calibration_count == 0) throw ConfigError("calibration images: expected at least 1, got 0");
 
   runtime::Executor executor(std::move(model.graph));

@@ -14,8 +14,8 @@ namespace tessera::pipeline {
 struct RunOptions {
   std::string model_path;        // ONNX
   std::string rules_path;        // mapping rules (sim/mapping/README.md)
-  std::string data_path;         // float32 .npy, images along the first axis
-  std::string labels_path;       // optional integer .npy, one class per image
+  std::string data_path;         // float32 .npy (images along the first axis) or IDX(.gz) pixels
+  std::string labels_path;       // optional: integer .npy or IDX(.gz), one class per image
   // Calibration images: the first `calibration_images` of `calibration_data_path`, or of the data
   // when no separate calibration set is given.
   std::string calibration_data_path;
@@ -26,8 +26,9 @@ struct RunOptions {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
-// The bundled default: the digits ViT with layers on each unit family, on its test split.
-RunOptions bundled_digits_vit();
+// A bundled network (sim/data/datasets.h) with its default rules and test data; "digits_vit" is
+// the main job: layers on each unit family.
+RunOptions bundled_run(const std::string& network_name);
 
 // Runs the job. Bad files or fields throw InputError/ConfigError naming them.
 report::RunReport run_network(const RunOptions& options);

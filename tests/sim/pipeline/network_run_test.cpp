@@ -16,7 +16,7 @@ namespace tessera::pipeline {
 namespace {
 
 RunOptions small_vit_run() {
-  RunOptions options = bundled_digits_vit();
+  RunOptions options = bundled_run("digits_vit");
   options.max_images = 48;
   options.calibration_images = 32;
   options.batch_images = 16;
