@@ -1,0 +1,432 @@
+// CPU twin of golden/approx gemm/conv and the dispatcher for both backends.
+#include "kernels/approx/approx_gemm.h"
+
+#include <algorithm>
+#include <string>
+
+#include <Eigen/Core>
+
+#if defined(__AVX512VBMI__)
+#include <immintrin.h>
+#endif
+
+#include "golden/common/error.h"
+#include "kernels/common/int8_gemm.h"
+
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+#include "kernels/approx/cuda/approx_gemm_cuda.h"
+#endif
+
+namespace tessera::kernels {
+namespace {
+
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Original K columns per FP32 GEMM chunk. Per column |a*w| + sum_g f_g(a) (b & J_g) <=
+// 16384 + 127 * 127 = 32513, and 512 * 32513 < 2^24: every partial sum is an exact FP32 integer.
+constexpr std::size_t kFloatChunk = 512;
+
+// --- structured paths: one FP32 GEMM per K-chunk over the expanded operands ----------------------
+void gemm_float_exact(const ApproxPlan& plan, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                      std::size_t n, std::size_t k, std::int32_t* out) {
+  const std::vector<BitPlaneGroup>& groups = plan.groups();
+  const std::size_t width = 1 + groups.size();  // expanded columns per original column
+  const std::size_t kx = k * width;
+  RowMatrixF ax(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(kx));
+  RowMatrixF wx(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(kx));
+  // Chunk c covers original columns [k0, k1) and expanded columns [k0 * width, k1 * width):
+  // first the plain values, then one run of (k1 - k0) columns per group.
+  auto expand = [&](const std::int8_t* src, std::size_t rows, RowMatrixF& dst, bool activation) {
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
+      const std::int8_t* row = src + static_cast<std::size_t>(r) * k;
+      float* d = dst.data() + static_cast<std::size_t>(r) * kx;
+      for (std::size_t k0 = 0; k0 < k; k0 += kFloatChunk) {
+        const std::size_t len = std::min(kFloatChunk, k - k0);
+        float* base = d + k0 * width;
+        for (std::size_t i = 0; i < len; ++i) base[i] = static_cast<float>(row[k0 + i]);
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          float* run = base + (g + 1) * len;
+          for (std::size_t i = 0; i < len; ++i) {
+            const unsigned u = static_cast<std::uint8_t>(row[k0 + i]);
+            run[i] = activation ? static_cast<float>(u & groups[g].activation_mask)
+                                : -static_cast<float>(u & groups[g].weight_bits);
+          }
+        }
+      }
+    }
+  };
+  expand(a, m, ax, true);
+  expand(w, n, wx, false);
+  std::fill(out, out + m * n, 0);
+  RowMatrixF c(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(n));
+  for (std::size_t k0 = 0; k0 < k; k0 += kFloatChunk) {
+    const std::size_t len = std::min(kFloatChunk, k - k0);
+    const auto cols = static_cast<Eigen::Index>(len * width);
+    const auto first = static_cast<Eigen::Index>(k0 * width);
+    c.noalias() = ax.middleCols(first, cols) * wx.middleCols(first, cols).transpose();
+    const float* cd = c.data();
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(m * n); ++i) {
+      out[i] += static_cast<std::int32_t>(cd[i]);
+    }
+  }
+}
+
+// Same structure as one u8 x s8 integer GEMM (AVX-512 VNNI): per original column the activation
+// side holds uint8(a) ^ 0x80 = a + 128 and f_g(a), the weight side b and -(uint8(b) & J_g), so
+//   sum = sum_k (a + 128) b - sum_g f_g(a) (b & J_g) = sum_k table(a, b) + 128 * sum_k b.
+// The int32 lanes wrap modulo 2^32, and the true result fits int32 (K <= 65535), so subtracting
+// 128 * sum_k b in uint32 gives it exactly.
+void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                     std::size_t n, std::size_t k, std::int32_t* out) {
+  const std::vector<BitPlaneGroup>& groups = plan.groups();
+  const std::size_t width = 1 + groups.size();
+  const std::size_t kx = (k * width + 3) / 4 * 4;  // whole 4-byte groups: the GEMM reads ax in place
+  std::vector<std::uint8_t> ax(m * kx, 0);
+  std::vector<std::int8_t> wx(n * kx, 0);
+  std::vector<std::uint32_t> correction(n);
+#pragma omp parallel
+  {
+#pragma omp for schedule(static) nowait
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
+    // Row layout: [a + 128 for all k] [f_1(a) for all k] ... (the weight rows use the same).
+    std::uint8_t* d = ax.data() + static_cast<std::size_t>(r) * kx;
+    for (std::size_t i = 0; i < k; ++i) d[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(row[i]) ^ 0x80u);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::uint8_t mask = groups[g].activation_mask;
+      std::uint8_t* dg = d + (g + 1) * k;
+      for (std::size_t i = 0; i < k; ++i) dg[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(row[i]) & mask);
+    }
+  }
+#pragma omp for schedule(static)
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(n); ++r) {
+    const std::int8_t* row = w + static_cast<std::size_t>(r) * k;
+    std::int8_t* d = wx.data() + static_cast<std::size_t>(r) * kx;
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < k; ++i) {
+      d[i] = row[i];
+      sum += row[i];
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::uint8_t bits = groups[g].weight_bits;
+      std::int8_t* dg = d + (g + 1) * k;
+      for (std::size_t i = 0; i < k; ++i) {
+        dg[i] = static_cast<std::int8_t>(-static_cast<int>(static_cast<std::uint8_t>(row[i]) & bits));
+      }
+    }
+    correction[static_cast<std::size_t>(r)] = static_cast<std::uint32_t>(128 * sum);
+  }
+  }  // omp parallel
+  gemm_u8s8_i32(ax.data(), wx.data(), m, n, kx, out, correction.data());
+}
+
+// --- gather path ---------------------------------------------------------------------------------
+// Work unit: kGatherRows activation rows x kGatherCols output columns, the whole K. For each k the
+// table row of each activation (256 int16 = 512 bytes) is the only part of the table in use, so
+// it sits in registers (AVX-512) or L1 (portable loop) while the tile's weights index it.
+constexpr std::size_t kGatherRows = 4;
+constexpr std::size_t kGatherCols = 512;
+
+#if defined(__AVX512VBMI__)
+// AVX-512 VBMI: a table row is split into two byte planes, low bytes and high bytes + 128 (both
+// unsigned), each 256 bytes = 4 registers. vpermt2b looks up 64 entries at once among 128 by
+// the index's low 7 bits; bit 7 picks one of two results. Per k the planes' bytes are summed in
+// uint16 lanes (at most kFlush steps: 255 * 255 < 2^16), then folded into int32 exactly:
+//   sum table = 256 * sum(high + 128) + sum(low) - 32768 * steps.
+constexpr std::size_t kFlush = 255;
+
+inline __m512i lookup64(const __m512i t[4], __m512i idx, __mmask64 bit7) {
+  const __m512i p0 = _mm512_permutex2var_epi8(t[0], idx, t[1]);
+  const __m512i p1 = _mm512_permutex2var_epi8(t[2], idx, t[3]);
+  return _mm512_mask_blend_epi8(bit7, p0, p1);
+}
+
+// Column of position p of a 64-column chunk's uint16 accumulators: 32 even columns, then 32 odd.
+inline std::size_t unpacked_column(std::size_t p) {
+  const std::size_t v = p / 32, l = p % 32;
+  return 2 * l + v;
+}
+#endif
+
+// `lut` is indexed (row operand << 8) | column operand; the row operand is `a`.
+void gemm_gather(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
+                 std::size_t k, std::int32_t* out) {
+  // Weights transposed to K x Np bytes (Np = N rounded up to 64, padding columns read code 0 and
+  // are never written out): for a fixed k the weights of a column tile are contiguous.
+  const std::size_t np = (n + 63) / 64 * 64;
+  std::vector<std::uint8_t> wt(k * np, 0);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(k); ++kk) {
+    for (std::size_t col = 0; col < n; ++col) {
+      wt[static_cast<std::size_t>(kk) * np + col] = static_cast<std::uint8_t>(w[col * k + static_cast<std::size_t>(kk)]);
+    }
+  }
+  const std::size_t row_blocks = (m + kGatherRows - 1) / kGatherRows;
+  const std::size_t col_tiles = (np + kGatherCols - 1) / kGatherCols;
+#if defined(__AVX512VBMI__)
+  std::vector<std::uint8_t> low(approx::kTableEntries), high(approx::kTableEntries);
+  for (std::size_t i = 0; i < approx::kTableEntries; ++i) {
+    const auto u = static_cast<std::uint16_t>(lut[i]);
+    low[i] = static_cast<std::uint8_t>(u & 0xFF);
+    high[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(u >> 8) + 128);
+  }
+#else
+  std::vector<std::int32_t> wide(lut, lut + approx::kTableEntries);  // int32 entries: 32-bit gathers
+  const std::int32_t* table = wide.data();
+#endif
+#pragma omp parallel for collapse(2) schedule(dynamic)
+  for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
+    for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
+      const std::size_t r0 = static_cast<std::size_t>(rb) * kGatherRows;
+      const std::size_t rows = std::min(kGatherRows, m - r0);
+      const std::size_t c0 = static_cast<std::size_t>(ct) * kGatherCols;
+      const std::size_t cols = std::min(kGatherCols, np - c0);  // a multiple of 64
+      alignas(64) std::int32_t acc[kGatherRows][kGatherCols] = {};
+#if defined(__AVX512VBMI__)
+      alignas(64) std::uint16_t sum_low[kGatherRows][kGatherCols];
+      alignas(64) std::uint16_t sum_high[kGatherRows][kGatherCols];
+      for (std::size_t k0 = 0; k0 < k; k0 += kFlush) {
+        const std::size_t k1 = std::min(k, k0 + kFlush);
+        std::fill(&sum_low[0][0], &sum_low[0][0] + kGatherRows * kGatherCols, std::uint16_t{0});
+        std::fill(&sum_high[0][0], &sum_high[0][0] + kGatherRows * kGatherCols, std::uint16_t{0});
+        for (std::size_t kk = k0; kk < k1; ++kk) {
+          const std::uint8_t* wk = wt.data() + kk * np + c0;
+          for (std::size_t r = 0; r < rows; ++r) {
+            const std::size_t row_offset = static_cast<std::size_t>(static_cast<std::uint8_t>(a[(r0 + r) * k + kk])) << 8;
+            __m512i tl[4], th[4];
+            for (int q = 0; q < 4; ++q) {
+              tl[q] = _mm512_loadu_si512(low.data() + row_offset + 64 * q);
+              th[q] = _mm512_loadu_si512(high.data() + row_offset + 64 * q);
+            }
+            std::uint16_t* sl = sum_low[r];
+            std::uint16_t* sh = sum_high[r];
+            const __m512i even = _mm512_set1_epi16(0x00FF);
+            for (std::size_t c = 0; c < cols; c += 64) {
+              const __m512i idx = _mm512_loadu_si512(wk + c);
+              const __mmask64 bit7 = _mm512_movepi8_mask(idx);
+              const __m512i lo = lookup64(tl, idx, bit7);
+              const __m512i hi = lookup64(th, idx, bit7);
+              // Even columns (low byte of each 16-bit lane) and odd columns (high byte), widened
+              // by AND / shift, which leave the shuffle port to vpermt2b.
+              _mm512_store_si512(sl + c, _mm512_add_epi16(_mm512_load_si512(sl + c), _mm512_and_si512(lo, even)));
+              _mm512_store_si512(sl + c + 32, _mm512_add_epi16(_mm512_load_si512(sl + c + 32), _mm512_srli_epi16(lo, 8)));
+              _mm512_store_si512(sh + c, _mm512_add_epi16(_mm512_load_si512(sh + c), _mm512_and_si512(hi, even)));
+              _mm512_store_si512(sh + c + 32, _mm512_add_epi16(_mm512_load_si512(sh + c + 32), _mm512_srli_epi16(hi, 8)));
+            }
+          }
+        }
+        const std::int32_t bias = 32768 * static_cast<std::int32_t>(k1 - k0);
+        for (std::size_t r = 0; r < rows; ++r) {
+          for (std::size_t c = 0; c < cols; c += 64) {
+            for (std::size_t p = 0; p < 64; ++p) {
+              acc[r][c + unpacked_column(p)] += 256 * static_cast<std::int32_t>(sum_high[r][c + p]) +
+                                                static_cast<std::int32_t>(sum_low[r][c + p]) - bias;
+            }
+          }
+        }
+      }
+#else
+      for (std::size_t kk = 0; kk < k; ++kk) {
+        const std::uint8_t* wk = wt.data() + kk * np + c0;
+        for (std::size_t r = 0; r < rows; ++r) {
+          const std::int32_t* t = table + (static_cast<std::size_t>(static_cast<std::uint8_t>(a[(r0 + r) * k + kk])) << 8);
+#pragma omp simd
+          for (std::size_t c = 0; c < cols; ++c) acc[r][c] += t[wk[c]];
+        }
+      }
+#endif
+      const std::size_t valid = c0 >= n ? 0 : std::min(cols, n - c0);
+      for (std::size_t r = 0; r < rows; ++r) std::copy(acc[r], acc[r] + valid, out + (r0 + r) * n + c0);
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view approx_path_name(ApproxPath path) {
+  switch (path) {
+    case ApproxPath::exact: return "exact";
+    case ApproxPath::bit_planes: return "bit_planes";
+    case ApproxPath::gather: return "gather";
+  }
+  return "gather";
+}
+
+bool decompose_bit_planes(const approx::MultiplierTable& table, std::vector<BitPlaneGroup>& groups) {
+  groups.clear();
+  // Dropped AND bits p(i, j), i, j < 7, read off the powers of two: table(2^i, 2^j) is 2^(i+j)
+  // when the bit is kept and 0 when it is dropped. Anything else: not such an array.
+  std::array<std::uint8_t, 7> dropped{};
+  for (int j = 0; j < 7; ++j) {
+    for (int i = 0; i < 7; ++i) {
+      const std::int32_t t = table(static_cast<std::int8_t>(1 << i), static_cast<std::int8_t>(1 << j));
+      if (t == 0) {
+        dropped[static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(dropped[static_cast<std::size_t>(j)] | (1u << i));
+      } else if (t != (1 << (i + j))) {
+        return false;
+      }
+    }
+  }
+  for (int j = 0; j < 7; ++j) {
+    const std::uint8_t mask = dropped[static_cast<std::size_t>(j)];
+    if (mask == 0) continue;
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const BitPlaneGroup& g) { return g.activation_mask == mask; });
+    if (same == groups.end()) {
+      groups.push_back({mask, static_cast<std::uint8_t>(1u << j)});
+    } else {
+      same->weight_bits = static_cast<std::uint8_t>(same->weight_bits | (1u << j));
+    }
+  }
+  // Proof: rebuild every entry from the decomposition.
+  for (std::size_t index = 0; index < approx::kTableEntries; ++index) {
+    const std::int8_t a = approx::port_a_of(index);
+    const std::int8_t b = approx::port_b_of(index);
+    std::int32_t value = static_cast<std::int32_t>(a) * b;
+    for (const BitPlaneGroup& g : groups) {
+      value -= static_cast<std::int32_t>(static_cast<std::uint8_t>(a) & g.activation_mask) *
+               static_cast<std::int32_t>(static_cast<std::uint8_t>(b) & g.weight_bits);
+    }
+    if (value != table.data()[index]) {
+      groups.clear();
+      return false;
+    }
+  }
+  return true;
+}
+
+ApproxPlan::ApproxPlan(const approx::MultiplierTable& table, bool allow_structured) : table_(table) {
+  if (allow_structured && decompose_bit_planes(table_, groups_)) {
+    path_ = groups_.empty() ? ApproxPath::exact : ApproxPath::bit_planes;
+  } else {
+    groups_.clear();
+    path_ = ApproxPath::gather;
+  }
+}
+
+SupportReport approx_gemm_supports(Backend backend, std::size_t m, std::size_t n, std::size_t k) {
+  if (k > approx::kMaxInt32Depth) {
+    return SupportReport::no("K = " + std::to_string(k) + " exceeds " + std::to_string(approx::kMaxInt32Depth) +
+                             " (int32 accumulator); use golden approx_gemm_i64");
+  }
+  if (backend == Backend::cpu) return SupportReport::yes();
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+  SupportReport device = cuda_available();
+  if (!device) return device;
+  if (m > 0x7FFFFFFFu || n > 0x7FFFFFFFu) return SupportReport::no("M or N exceeds 2^31 - 1");
+  return cuda::approx_gemm_device_supports();
+#else
+  return cuda_available();
+#endif
+}
+
+SupportReport approx_conv2d_supports(Backend backend, const approx::Conv2dShape& shape) {
+  try {
+    shape.validate();
+  } catch (const ConfigError& e) {
+    return SupportReport::no(e.what());
+  }
+  return approx_gemm_supports(backend, shape.batch * shape.out_height() * shape.out_width(),
+                              shape.out_channels / shape.groups, shape.depth());
+}
+
+void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, const std::int8_t* weights,
+                     std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    std::fill(out, out + m * n, 0);
+    return;
+  }
+  if (plan.path() == ApproxPath::gather) {
+    if (2 * n < m) {
+      // Few output columns (a conv layer's channels): let the weights select table columns and
+      // sweep the many activations, i.e. run the transposed problem on the transposed table
+      // (same entries, table(a, w) = transposed(w, a)), then transpose the result back.
+      std::vector<std::int16_t> transposed(approx::kTableEntries);
+      const std::int16_t* lut = plan.table().data();
+      for (std::size_t i = 0; i < 256; ++i)
+        for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
+      std::vector<std::int32_t> out_t(n * m);
+      gemm_gather(transposed.data(), weights, activations, n, m, k, out_t.data());
+#pragma omp parallel for schedule(static)
+      for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+        for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
+      }
+    } else {
+      gemm_gather(plan.table().data(), activations, weights, m, n, k, out);
+    }
+  } else if (int8_gemm_has_vnni()) {
+    gemm_int8_exact(plan, activations, weights, m, n, k, out);
+  } else {
+    gemm_float_exact(plan, activations, weights, m, n, k, out);
+  }
+}
+
+std::vector<std::int32_t> approx_gemm(Backend backend, const ApproxPlan& plan, const std::int8_t* activations,
+                                      const std::int8_t* weights, std::size_t m, std::size_t n, std::size_t k) {
+  require(approx_gemm_supports(backend, m, n, k), "approx_gemm");
+  std::vector<std::int32_t> out(m * n, 0);
+  if (backend == Backend::cpu) {
+    approx_gemm_cpu(plan, activations, weights, m, n, k, out.data());
+  } else {
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+    if (m != 0 && n != 0) cuda::approx_gemm(plan.table().data(), activations, weights, m, n, k, out.data());
+#endif
+  }
+  return out;
+}
+
+std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan, const std::int8_t* input,
+                                        const std::int8_t* weight, const approx::Conv2dShape& s) {
+  require(approx_conv2d_supports(backend, s), "approx_conv2d");
+  const std::size_t ho = s.out_height(), wo = s.out_width();
+  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;
+  const std::size_t k = s.depth();
+  const std::size_t pixels = ho * wo;
+  const std::size_t rows = s.batch * pixels;
+  std::vector<std::int32_t> out(s.output_size());
+  std::vector<std::int8_t> cols(rows * k);
+  std::vector<std::int32_t> gemm_out(rows * cout_g);
+  for (std::size_t g = 0; g < s.groups; ++g) {
+    // im2col: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation code 0.
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
+      const std::size_t b = static_cast<std::size_t>(r) / pixels;
+      const std::size_t y = (static_cast<std::size_t>(r) % pixels) / wo;
+      const std::size_t x = static_cast<std::size_t>(r) % wo;
+      std::int8_t* dst = cols.data() + static_cast<std::size_t>(r) * k;
+      for (std::size_t ci = 0; ci < cin_g; ++ci) {
+        const std::int8_t* plane = input + ((b * s.in_channels) + g * cin_g + ci) * s.in_height * s.in_width;
+        for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
+          const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(y * s.stride_h + ky * s.dilation_h) -
+                                    static_cast<std::ptrdiff_t>(s.pad_h);
+          for (std::size_t kx = 0; kx < s.kernel_width; ++kx) {
+            const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(x * s.stride_w + kx * s.dilation_w) -
+                                      static_cast<std::ptrdiff_t>(s.pad_w);
+            const bool inside = iy >= 0 && ix >= 0 && iy < static_cast<std::ptrdiff_t>(s.in_height) &&
+                                ix < static_cast<std::ptrdiff_t>(s.in_width);
+            *dst++ = inside ? plane[static_cast<std::size_t>(iy) * s.in_width + static_cast<std::size_t>(ix)] : 0;
+          }
+        }
+      }
+    }
+    const std::int8_t* wg = weight + g * cout_g * k;
+    if (backend == Backend::cpu) {
+      approx_gemm_cpu(plan, cols.data(), wg, rows, cout_g, k, gemm_out.data());
+    } else {
+      gemm_out = approx_gemm(backend, plan, cols.data(), wg, rows, cout_g, k);
+    }
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
+      const std::size_t b = static_cast<std::size_t>(r) / pixels;
+      const std::size_t p = static_cast<std::size_t>(r) % pixels;
+      for (std::size_t co = 0; co < cout_g; ++co) {
+        out[((b * s.out_channels) + g * cout_g + co) * pixels + p] = gemm_out[static_cast<std::size_t>(r) * cout_g + co];
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace tessera::kernels

@@ -1,0 +1,114 @@
+#include "kernels/common/int8_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#if defined(__AVX512VNNI__)
+#include <immintrin.h>
+#endif
+
+namespace tessera::kernels {
+
+bool int8_gemm_has_vnni() {
+#if defined(__AVX512VNNI__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+#if defined(__AVX512VNNI__)
+namespace {
+
+constexpr std::size_t kMr = 8;   // rows per micro-tile
+constexpr std::size_t kNr = 32;  // columns per micro-tile (2 registers of 16 int32)
+
+}  // namespace
+
+void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::size_t n, std::size_t k,
+                   std::int32_t* c, const std::uint32_t* column_offset) {
+  if (m == 0 || n == 0) return;
+  const std::size_t k4 = (k + 3) / 4;               // groups of 4 reduction steps
+  const std::size_t mp = (m + kMr - 1) / kMr * kMr;
+  const std::size_t np = (n + kNr - 1) / kNr * kNr;
+  // A: rows padded to 4-byte groups (zeros). B packed per 32-column panel as [k4][32][4] bytes.
+  // A is read in place when its rows are already whole 4-byte groups; rows past M read zeros.
+  const bool copy_a = k % 4 != 0;
+  std::vector<std::uint8_t> ap(copy_a ? mp * k4 * 4 : 0, 0);
+  const std::vector<std::uint8_t> zero_row(k4 * 4, 0);
+  std::vector<std::int8_t> bp(np * k4 * 4, 0);
+  const std::size_t row_tiles = mp / kMr, col_tiles = np / kNr;
+  // One parallel region (each region's closing barrier costs a time slice on a loaded machine).
+#pragma omp parallel
+  {
+#pragma omp for schedule(static) nowait
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(copy_a ? m : 0); ++r) {
+    std::memcpy(ap.data() + static_cast<std::size_t>(r) * k4 * 4, a + static_cast<std::size_t>(r) * k, k);
+  }
+#pragma omp for schedule(static)
+  for (std::ptrdiff_t col = 0; col < static_cast<std::ptrdiff_t>(n); ++col) {
+    const std::size_t panel = static_cast<std::size_t>(col) / kNr, lane = static_cast<std::size_t>(col) % kNr;
+    std::int8_t* dst = bp.data() + panel * k4 * kNr * 4 + lane * 4;
+    const std::int8_t* src = b + static_cast<std::size_t>(col) * k;
+    for (std::size_t i = 0; i < k; ++i) dst[(i / 4) * kNr * 4 + (i % 4)] = src[i];
+  }
+#pragma omp for collapse(2) schedule(dynamic)
+  for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
+    for (std::ptrdiff_t rt = 0; rt < static_cast<std::ptrdiff_t>(row_tiles); ++rt) {
+      const std::int8_t* panel = bp.data() + static_cast<std::size_t>(ct) * k4 * kNr * 4;
+      const std::size_t r0 = static_cast<std::size_t>(rt) * kMr;
+      const std::uint8_t* arow[kMr];
+      for (std::size_t r = 0; r < kMr; ++r) {
+        arow[r] = r0 + r >= m ? zero_row.data() : copy_a ? ap.data() + (r0 + r) * k4 * 4 : a + (r0 + r) * k;
+      }
+      __m512i acc[kMr][2];
+      for (auto& row : acc) row[0] = row[1] = _mm512_setzero_si512();
+      for (std::size_t g = 0; g < k4; ++g) {
+        const __m512i b0 = _mm512_loadu_si512(panel + g * kNr * 4);
+        const __m512i b1 = _mm512_loadu_si512(panel + g * kNr * 4 + 64);
+        for (std::size_t r = 0; r < kMr; ++r) {
+          std::int32_t four;
+          std::memcpy(&four, arow[r] + g * 4, 4);
+          const __m512i av = _mm512_set1_epi32(four);
+          acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], av, b0);
+          acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], av, b1);
+        }
+      }
+      const std::size_t c0 = static_cast<std::size_t>(ct) * kNr;
+      alignas(64) std::int32_t tile[kNr];
+      const std::size_t valid = std::min(kNr, n - c0);
+      for (std::size_t r = 0; r < kMr && r0 + r < m; ++r) {
+        _mm512_store_si512(tile, acc[r][0]);
+        _mm512_store_si512(tile + 16, acc[r][1]);
+        std::int32_t* dst = c + (r0 + r) * n + c0;
+        for (std::size_t j = 0; j < valid; ++j) {
+          const std::uint32_t offset = column_offset ? column_offset[c0 + j] : 0u;
+          dst[j] = static_cast<std::int32_t>(static_cast<std::uint32_t>(tile[j]) - offset);
+        }
+      }
+    }
+  }
+  }  // omp parallel
+}
+
+#else
+
+void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::size_t n, std::size_t k,
+                   std::int32_t* c, const std::uint32_t* column_offset) {
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    for (std::size_t col = 0; col < n; ++col) {
+      std::uint32_t s = 0;  // modulo 2^32, as vpdpbusd
+      const std::uint8_t* x = a + static_cast<std::size_t>(r) * k;
+      const std::int8_t* y = b + col * k;
+      for (std::size_t i = 0; i < k; ++i) s += static_cast<std::uint32_t>(static_cast<std::int32_t>(x[i]) * y[i]);
+      if (column_offset) s -= column_offset[col];
+      c[static_cast<std::size_t>(r) * n + col] = static_cast<std::int32_t>(s);
+    }
+  }
+}
+
+#endif
+
+}  // namespace tessera::kernels

@@ -1,0 +1,227 @@
+// CPU twin of the approximate GEMM/conv vs golden/approx, bit for bit: every bundled table, the
+// parametric designs, shapes that are no multiple of any tile, K up to 4096, extreme operands.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "golden/approx/catalog.h"
+#include "golden/approx/conv.h"
+#include "golden/approx/gemm.h"
+#include "golden/common/error.h"
+#include "kernels/approx/approx_gemm.h"
+#include "kernels/common/int8_gemm.h"
+
+namespace tessera::kernels {
+namespace {
+
+std::vector<std::int8_t> random_codes(std::size_t count, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::uniform_int_distribution<int> dist(-128, 127);
+  std::vector<std::int8_t> v(count);
+  for (auto& x : v) x = static_cast<std::int8_t>(dist(gen));
+  return v;
+}
+
+std::int64_t l1(const std::vector<std::int32_t>& v) {
+  std::int64_t s = 0;
+  for (auto x : v) s += x < 0 ? -static_cast<std::int64_t>(x) : x;
+  return s;
+}
+
+std::vector<std::string> all_multiplier_names() {
+  std::vector<std::string> names;
+  for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
+  for (const char* p : {"exact", "trunc1", "trunc3", "trunc5", "trunc7", "bam_h2_v0", "bam_h3_v6", "bam_h0_v4",
+                        "bam_h7_v7", "drum4", "drum6", "mitchell"}) {
+    names.emplace_back(p);
+  }
+  return names;
+}
+
+struct Shape {
+  std::size_t m, n, k;
+};
+
+class ApproxGemmAllTables : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ApproxGemmAllTables, CpuTwinEqualsGoldenOnOddShapes) {
+  const approx::MultiplierTable table = approx::load_multiplier(GetParam());
+  const ApproxPlan plan(table);
+  const ApproxPlan gather(table, /*allow_structured=*/false);
+  ASSERT_EQ(gather.path(), ApproxPath::gather);
+  const Shape shapes[] = {{1, 1, 1}, {7, 33, 257}, {33, 7, 1000}, {3, 5, 4096}, {257, 9, 33}, {2, 513, 70}};
+  std::uint32_t seed = 1;
+  for (const Shape& s : shapes) {
+    const auto a = random_codes(s.m * s.k, seed++);
+    const auto w = random_codes(s.n * s.k, seed++);
+    const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
+    const auto got = approx_gemm(Backend::cpu, plan, a.data(), w.data(), s.m, s.n, s.k);
+    const auto got_gather = approx_gemm(Backend::cpu, gather, a.data(), w.data(), s.m, s.n, s.k);
+    ASSERT_EQ(got, expected) << GetParam() << " path " << approx_path_name(plan.path()) << " shape " << s.m << "x"
+                             << s.n << "x" << s.k;
+    ASSERT_EQ(got_gather, expected) << GetParam() << " gather, shape " << s.m << "x" << s.n << "x" << s.k;
+    if (s.k > 1) {
+      EXPECT_GT(l1(expected), 0);
+    }
+  }
+}
+
+TEST_P(ApproxGemmAllTables, ExtremeOperands) {
+  const approx::MultiplierTable table = approx::load_multiplier(GetParam());
+  const ApproxPlan plan(table);
+  const std::size_t m = 5, n = 6, k = 4093;
+  // Rows of constant -128, 127, -127, 0, alternating; the largest |sums| the table allows.
+  const std::int8_t values[] = {-128, 127, -127, 0, 1};
+  std::vector<std::int8_t> a(m * k), w(n * k);
+  for (std::size_t r = 0; r < m; ++r)
+    for (std::size_t i = 0; i < k; ++i) a[r * k + i] = values[r];
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t i = 0; i < k; ++i) {
+      w[r * k + i] = r < 5 ? values[r] : static_cast<std::int8_t>(i % 2 ? -128 : 127);
+    }
+  const auto expected = approx::approx_gemm(table, a.data(), w.data(), m, n, k);
+  EXPECT_EQ(approx_gemm(Backend::cpu, plan, a.data(), w.data(), m, n, k), expected);
+  EXPECT_GT(l1(expected), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tables, ApproxGemmAllTables, ::testing::ValuesIn(all_multiplier_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST(ApproxPlan, PicksAndProvesTheStructuredPaths) {
+  EXPECT_EQ(ApproxPlan(approx::exact_multiplier()).path(), ApproxPath::exact);
+  EXPECT_EQ(ApproxPlan(approx::load_multiplier("mul8s_1KV8")).path(), ApproxPath::exact);
+  for (int k = 1; k <= 7; ++k) {
+    const ApproxPlan plan(approx::truncated_multiplier(k));
+    EXPECT_EQ(plan.path(), ApproxPath::bit_planes) << k;
+    EXPECT_EQ(plan.groups().size(), static_cast<std::size_t>(k)) << k;
+  }
+  const ApproxPlan bam(approx::broken_array_multiplier(3, 0));
+  EXPECT_EQ(bam.path(), ApproxPath::bit_planes);
+  EXPECT_EQ(bam.groups().size(), 1u);  // error = (a mod 128) * (b mod 8): rank one
+  EXPECT_EQ(ApproxPlan(approx::drum_multiplier(4)).path(), ApproxPath::gather);
+  EXPECT_EQ(ApproxPlan(approx::mitchell_multiplier()).path(), ApproxPath::gather);
+  // A table that agrees with an array on the powers of two but not elsewhere must not pass.
+  std::vector<std::int16_t> products = approx::truncated_multiplier(3).products();
+  products[approx::table_index(-77, 93)] += 1;
+  EXPECT_EQ(ApproxPlan(approx::MultiplierTable("tampered", products)).path(), ApproxPath::gather);
+}
+
+TEST(ApproxGemm, PortOrderOfNonSymmetricTables) {
+  int non_symmetric = 0;
+  for (const auto& b : approx::bundled_multipliers()) {
+    const approx::MultiplierTable table = approx::load_multiplier(b.name);
+    if (table.is_symmetric()) continue;
+    ++non_symmetric;
+    const ApproxPlan plan(table);
+    const std::size_t m = 9, n = 11, k = 131;
+    const auto a = random_codes(m * k, 77), w = random_codes(n * k, 78);
+    const auto expected = approx::approx_gemm(table, a.data(), w.data(), m, n, k);
+    EXPECT_EQ(approx_gemm(Backend::cpu, plan, a.data(), w.data(), m, n, k), expected) << b.name;
+    // Swapping the ports (TransAxx's conv does) gives other numbers, so the order is really tested.
+    std::vector<std::int32_t> swapped(m * n);
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t c = 0; c < n; ++c) {
+        std::int32_t s = 0;
+        for (std::size_t i = 0; i < k; ++i) s += table(w[c * k + i], a[r * k + i]);
+        swapped[r * n + c] = s;
+      }
+    EXPECT_NE(swapped, expected) << b.name;
+  }
+  EXPECT_GT(non_symmetric, 0);
+}
+
+TEST(ApproxGemm, SupportsSaysWhy) {
+  const SupportReport deep = approx_gemm_supports(Backend::cpu, 1, 1, approx::kMaxInt32Depth + 1);
+  EXPECT_FALSE(deep.ok);
+  EXPECT_NE(deep.reason.find("approx_gemm_i64"), std::string::npos) << deep.reason;
+  EXPECT_TRUE(approx_gemm_supports(Backend::cpu, 3, 3, approx::kMaxInt32Depth).ok);
+  const SupportReport gpu = approx_gemm_supports(Backend::cuda, 8, 8, 8);
+  if (!cuda_available().ok) {
+    EXPECT_FALSE(gpu.ok);
+    EXPECT_FALSE(gpu.reason.empty());
+    const ApproxPlan plan(approx::exact_multiplier());
+    const std::int8_t one = 1;
+    EXPECT_THROW(approx_gemm(Backend::cuda, plan, &one, &one, 1, 1, 1), ConfigError);
+  }
+  const auto zero_k = approx_gemm(Backend::cpu, ApproxPlan(approx::exact_multiplier()), nullptr, nullptr, 2, 3, 0);
+  EXPECT_EQ(zero_k, std::vector<std::int32_t>(6, 0));
+}
+
+TEST(ApproxConv2d, CpuTwinEqualsGolden) {
+  std::vector<approx::Conv2dShape> shapes;
+  {
+    approx::Conv2dShape s;  // 3x3, pad 1, odd sizes
+    s.batch = 2; s.in_channels = 3; s.in_height = 7; s.in_width = 9; s.out_channels = 5;
+    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // stride, dilation, asymmetric kernel, groups
+    s.batch = 1; s.in_channels = 4; s.in_height = 11; s.in_width = 13; s.out_channels = 6;
+    s.kernel_height = 3; s.kernel_width = 2; s.stride_h = 2; s.stride_w = 3; s.pad_h = 2; s.pad_w = 1;
+    s.dilation_h = 2; s.dilation_w = 1; s.groups = 2;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // depthwise, 1x1 output rows
+    s.batch = 3; s.in_channels = 5; s.in_height = 1; s.in_width = 33; s.out_channels = 5;
+    s.kernel_height = 1; s.kernel_width = 5; s.pad_w = 2; s.groups = 5;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // deep reduction: K = 64 * 3 * 3 = 576
+    s.batch = 1; s.in_channels = 64; s.in_height = 8; s.in_width = 8; s.out_channels = 7;
+    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
+    shapes.push_back(s);
+  }
+  std::vector<std::string> names = {"exact", "trunc4", "bam_h2_v5", "mitchell"};
+  for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
+  std::uint32_t seed = 100;
+  for (const std::string& name : names) {
+    const approx::MultiplierTable table = approx::load_multiplier(name);
+    const ApproxPlan plan(table);
+    for (const auto& s : shapes) {
+      const auto in = random_codes(s.input_size(), seed++);
+      const auto wt = random_codes(s.weight_size(), seed++);
+      const auto expected = approx::approx_conv2d(table, in.data(), wt.data(), s);
+      ASSERT_EQ(approx_conv2d(Backend::cpu, plan, in.data(), wt.data(), s), expected) << name;
+      EXPECT_GT(l1(expected), 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tessera::kernels
+
+namespace tessera::kernels {
+namespace {
+
+TEST(Int8Gemm, EqualsNaiveOnOddShapesIncludingWraparound) {
+  std::mt19937 gen(5);
+  std::uniform_int_distribution<int> u(0, 255), s(-128, 127);
+  for (auto [m, n, k] : {std::tuple<std::size_t, std::size_t, std::size_t>{1, 1, 1}, {9, 33, 7}, {17, 65, 64},
+                         {8, 32, 4099}}) {
+    std::vector<std::uint8_t> a(m * k);
+    std::vector<std::int8_t> b(n * k);
+    for (auto& x : a) x = static_cast<std::uint8_t>(u(gen));
+    for (auto& x : b) x = static_cast<std::int8_t>(s(gen));
+    std::vector<std::uint32_t> offset(n);
+    for (auto& x : offset) x = static_cast<std::uint32_t>(gen());
+    std::vector<std::int32_t> got(m * n);
+    gemm_u8s8_i32(a.data(), b.data(), m, n, k, got.data(), offset.data());
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t c = 0; c < n; ++c) {
+        std::int64_t sum = 0;
+        for (std::size_t i = 0; i < k; ++i) sum += static_cast<std::int64_t>(a[r * k + i]) * b[c * k + i];
+        const auto want = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) - offset[c]);
+        ASSERT_EQ(got[r * n + c], want) << m << "x" << n << "x" << k;
+      }
+  }
+}
+
+}  // namespace
+}  // namespace tessera::kernels

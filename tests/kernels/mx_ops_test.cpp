@@ -1,0 +1,328 @@
+// CPU twin of MX quantization and GEMM vs golden/mx, bit for bit: every element format (and every
+// pair of formats), every accumulation policy and preset, odd shapes, K up to 4000, specials
+// (NaN, Inf, signed zeros, subnormals, exponents at both ends of FP32).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "golden/common/error.h"
+#include "golden/mx/gemm.h"
+#include "golden/mx/tensor.h"
+#include "golden/mx/exact_sum.h"
+#include "kernels/mx/exact_add.h"
+#include "kernels/mx/mx_ops.h"
+
+namespace tessera::kernels {
+namespace {
+
+using mx::Accumulation;
+using mx::ElementFormat;
+
+std::vector<std::uint32_t> bits_of(const std::vector<float>& v) {
+  std::vector<std::uint32_t> b(v.size());
+  std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
+  return b;
+}
+
+// Values whose magnitudes spread over `decades` binary orders per row, with a row-dependent offset.
+std::vector<float> random_values(std::size_t rows, std::size_t cols, std::uint32_t seed, int spread = 8,
+                                 int offset = 0) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> exp(-spread, spread);
+  std::vector<float> v(rows * cols);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) v[r * cols + c] = std::ldexp(normal(gen), exp(gen) + offset);
+  return v;
+}
+
+void inject_specials(std::vector<float>& v, std::size_t cols) {
+  if (v.size() < 3 * cols) return;
+  v[1] = std::numeric_limits<float>::quiet_NaN();                    // row 0: a NaN block
+  v[cols + 2] = std::numeric_limits<float>::infinity();              // row 1: an Inf block
+  for (std::size_t c = 0; c < cols; ++c) v[2 * cols + c] = (c % 2) ? -0.0f : 0.0f;  // row 2: zeros
+  if (v.size() >= 5 * cols) {
+    for (std::size_t c = 0; c < cols; ++c) v[3 * cols + c] = std::ldexp(1.0f + c % 7, -140);  // subnormals
+    for (std::size_t c = 0; c < cols; ++c) v[4 * cols + c] = std::ldexp(-1.0f - c % 5, 125);  // near FLT_MAX
+  }
+}
+
+TEST(MxQuantize, CpuTwinEqualsGoldenEveryFormatAndPreset) {
+  struct Shape { std::size_t rows, cols, block; };
+  const Shape shapes[] = {{1, 1, 32}, {7, 257, 32}, {6, 100, 7}, {33, 64, 32}};
+  std::uint32_t seed = 1;
+  for (ElementFormat format : mx::kAllElementFormats) {
+    std::vector<mx::QuantizePolicy> policies;
+    policies.emplace_back();
+    mx::QuantizePolicy stochastic;
+    stochastic.rounding = mx::ElementRounding::stochastic;
+    stochastic.seed = 1234;
+    policies.push_back(stochastic);
+    for (const mx::Preset& p : mx::presets()) {
+      try {
+        mx::validate_policy(p.quantize, format);
+        policies.push_back(p.quantize);
+      } catch (const ConfigError&) {
+      }
+    }
+    for (const mx::QuantizePolicy& policy : policies) {
+      for (const Shape& s : shapes) {
+        std::vector<float> v = random_values(s.rows, s.cols, seed++);
+        inject_specials(v, s.cols);
+        const mx::QuantizedRows expected = mx::quantize_rows(v.data(), s.rows, s.cols, format, s.block, policy);
+        const mx::QuantizedRows got = mx_quantize(Backend::cpu, v.data(), s.rows, s.cols, format, s.block, policy);
+        ASSERT_EQ(got.codes, expected.codes) << mx::element_format_name(format);
+        ASSERT_EQ(got.scales, expected.scales) << mx::element_format_name(format);
+        ASSERT_EQ(got.blocks_per_row, expected.blocks_per_row);
+      }
+    }
+  }
+  EXPECT_FALSE(mx_quantize_supports(Backend::cpu, ElementFormat::int8, 0, {}).ok);
+}
+
+TEST(MxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
+  // Every midpoint between adjacent element magnitudes (and one float ulp either side), the max
+  // and past it, at several scales and in the subnormal range of FP32: the deterministic encoder
+  // must tie-break and saturate exactly as golden.
+  for (ElementFormat format : mx::kAllElementFormats) {
+    std::vector<float> grid;
+    for (unsigned c = 0; c < mx::code_count(format); ++c) {
+      const float v = mx::element_to_float(static_cast<std::uint8_t>(c), format);
+      if (std::isfinite(v) && v >= 0.0f) grid.push_back(v);
+    }
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+    std::vector<float> row;
+    for (std::size_t i = 0; i + 1 < grid.size(); ++i) {
+      const float mid = (grid[i] + grid[i + 1]) / 2.0f;  // exact: few significant bits
+      row.insert(row.end(), {mid, std::nextafter(mid, 0.0f), std::nextafter(mid, 1e30f), grid[i]});
+    }
+    row.push_back(grid.back() * 1.0625f);
+    row.push_back(grid.back() * 1.5f);
+    row.push_back(grid.back());
+    for (int shift : {0, 5, -9, -130, 100}) {
+      for (float sign : {1.0f, -1.0f}) {
+        std::vector<float> v(row.size());
+        for (std::size_t i = 0; i < row.size(); ++i) v[i] = sign * std::ldexp(row[i], shift);
+        for (auto rounding : {mx::ElementRounding::nearest_even, mx::ElementRounding::nearest_away,
+                              mx::ElementRounding::toward_zero}) {
+          for (auto overflow : {mx::Overflow::saturate, mx::Overflow::to_inf_or_nan}) {
+            for (auto subnormals : {mx::SubnormalInputs::keep, mx::SubnormalInputs::flush}) {
+              mx::QuantizePolicy p;
+              p.rounding = rounding;
+              p.overflow = overflow;
+              p.subnormal_inputs = subnormals;
+              try {
+                mx::validate_policy(p, format);
+              } catch (const ConfigError&) {
+                continue;
+              }
+              // One row, one block holding the whole grid: the scale comes from the grid max.
+              for (std::size_t block : {v.size(), std::size_t{8}}) {
+                const auto expected = mx::quantize_rows(v.data(), 1, v.size(), format, block, p);
+                const auto got = mx_quantize(Backend::cpu, v.data(), 1, v.size(), format, block, p);
+                ASSERT_EQ(got.codes, expected.codes) << mx::element_format_name(format) << " shift " << shift;
+                ASSERT_EQ(got.scales, expected.scales);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+const char* accumulation_label(Accumulation a) {
+  return a == Accumulation::fused_exact ? "fused_exact" : a == Accumulation::block_then_fp32 ? "block_then_fp32" : "emu";
+}
+
+void expect_gemm_equal(const mx::QuantizedRows& a, const mx::QuantizedRows& b, Accumulation acc, const std::string& what) {
+  const std::vector<float> expected = mx::mx_gemm(a, b, acc);
+  const std::vector<float> got = mx_gemm(Backend::cpu, a, b, acc);
+  ASSERT_EQ(bits_of(got), bits_of(expected)) << what << " " << accumulation_label(acc);
+  double norm = 0;
+  for (float x : expected)
+    if (std::isfinite(x)) norm += std::fabs(x);
+  EXPECT_GT(norm, 0) << what;
+}
+
+TEST(MxGemm, CpuTwinEqualsGoldenEveryFormatPair) {
+  const std::size_t m = 7, n = 9, k = 257;
+  std::uint32_t seed = 50;
+  for (ElementFormat fa : mx::kAllElementFormats) {
+    for (ElementFormat fb : mx::kAllElementFormats) {
+      std::vector<float> va = random_values(m, k, seed++), vb = random_values(n, k, seed++);
+      inject_specials(va, k);
+      const auto qa = mx::quantize_rows(va.data(), m, k, fa, 32, {});
+      const auto qb = mx::quantize_rows(vb.data(), n, k, fb, 32, {});
+      for (Accumulation acc : {Accumulation::fused_exact, Accumulation::block_then_fp32, Accumulation::emu_dequant_fp32}) {
+        expect_gemm_equal(qa, qb, acc,
+                          std::string(mx::element_format_name(fa)) + " x " + std::string(mx::element_format_name(fb)));
+      }
+    }
+  }
+}
+
+TEST(MxGemm, FastFormatsDeepAndOddShapes) {
+  struct Shape { std::size_t m, n, k, block; };
+  const Shape shapes[] = {{1, 1, 1, 32}, {33, 7, 1000, 32}, {3, 5, 4000, 32}, {17, 65, 99, 7}, {2, 3, 4096, 512}};
+  std::uint32_t seed = 900;
+  for (ElementFormat f : {ElementFormat::fp4_e2m1, ElementFormat::fp6_e2m3, ElementFormat::fp6_e3m2, ElementFormat::int8}) {
+    for (const Shape& s : shapes) {
+      const auto va = random_values(s.m, s.k, seed++, 20), vb = random_values(s.n, s.k, seed++, 20);
+      const auto qa = mx::quantize_rows(va.data(), s.m, s.k, f, s.block, {});
+      const auto qb = mx::quantize_rows(vb.data(), s.n, s.k, f, s.block, {});
+      expect_gemm_equal(qa, qb, Accumulation::fused_exact, std::string(mx::element_format_name(f)));
+    }
+  }
+}
+
+TEST(MxGemm, ExponentExtremesTakeTheExactSlowPath) {
+  // Rows scaled near 2^-130 and 2^120: block values leave the FP32 window, so the kernel must
+  // route those row pairs to the exact path (and still match golden bit for bit).
+  const std::size_t m = 4, n = 5, k = 96;
+  std::vector<float> va = random_values(m, k, 7, 2), vb = random_values(n, k, 8, 2);
+  for (std::size_t c = 0; c < k; ++c) {
+    va[c] = std::ldexp(va[c], -120);
+    va[k + c] = std::ldexp(va[k + c], 110);
+    vb[c] = std::ldexp(vb[c], -25);
+    vb[k + c] = std::ldexp(vb[k + c], 20);
+  }
+  for (ElementFormat f : {ElementFormat::fp4_e2m1, ElementFormat::int8, ElementFormat::fp6_e3m2}) {
+    const auto qa = mx::quantize_rows(va.data(), m, k, f, 32, {});
+    const auto qb = mx::quantize_rows(vb.data(), n, k, f, 32, {});
+    for (Accumulation acc : {Accumulation::fused_exact, Accumulation::block_then_fp32, Accumulation::emu_dequant_fp32}) {
+      expect_gemm_equal(qa, qb, acc, std::string(mx::element_format_name(f)) + " extremes");
+    }
+  }
+}
+
+// Random codes (every code of the format, NaN/Inf codes included) and random scale bytes, narrow
+// (127 +- 12) and full range (0..255, 0xFF = NaN): every core, the window, specials and golden's
+// fallback, for every pair of formats.
+mx::QuantizedRows random_rows(std::size_t rows, std::size_t cols, ElementFormat f, std::size_t block, int scale_lo,
+                              int scale_hi, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  mx::QuantizedRows q;
+  q.rows = rows;
+  q.columns = cols;
+  q.block_size = block;
+  q.blocks_per_row = mx::blocks_for(cols, block);
+  q.format = f;
+  q.codes.resize(rows * cols);
+  q.scales.resize(rows * q.blocks_per_row);
+  std::uniform_int_distribution<int> code(0, static_cast<int>(mx::code_count(f)) - 1), scale(scale_lo, scale_hi);
+  for (auto& c : q.codes) c = static_cast<std::uint8_t>(code(gen));
+  for (auto& s : q.scales) s = static_cast<std::uint8_t>(scale(gen));
+  return q;
+}
+
+TEST(MxGemm, RandomCodesAndScalesEveryFormatPair) {
+  std::uint32_t seed = 4000;
+  for (ElementFormat fa : mx::kAllElementFormats) {
+    for (ElementFormat fb : mx::kAllElementFormats) {
+      for (auto [lo, hi] : {std::pair{115, 139}, std::pair{0, 255}}) {
+        const auto qa = random_rows(5, 100, fa, 32, lo, hi, seed++);
+        const auto qb = random_rows(6, 100, fb, 32, lo, hi, seed++);
+        for (Accumulation acc : {Accumulation::fused_exact, Accumulation::block_then_fp32, Accumulation::emu_dequant_fp32}) {
+          const std::vector<float> expected = mx::mx_gemm(qa, qb, acc);
+          ASSERT_EQ(bits_of(mx_gemm(Backend::cpu, qa, qb, acc)), bits_of(expected))
+              << mx::element_format_name(fa) << " x " << mx::element_format_name(fb) << " scales " << lo << ".." << hi
+              << " " << accumulation_label(acc);
+        }
+      }
+    }
+  }
+}
+
+TEST(MxGemm, Fp8WithOverflowCodesUsesTheDoubleCore) {
+  // OVF policy: rounding past 448 gives NaN codes (E4M3) / Inf codes (E5M2) under a finite scale.
+  mx::QuantizePolicy ovf;
+  ovf.overflow = mx::Overflow::to_inf_or_nan;
+  const std::size_t m = 6, n = 5, k = 300;
+  std::vector<float> va = random_values(m, k, 11, 12), vb = random_values(n, k, 12, 12);
+  va[3] = 479.0f;  // with a block max of 479: scale 2^0 for E4M3 (floor), 479 -> NaN code
+  for (ElementFormat fa : {ElementFormat::fp8_e4m3, ElementFormat::fp8_e5m2}) {
+    for (ElementFormat fb : {ElementFormat::fp8_e4m3, ElementFormat::fp4_e2m1, ElementFormat::int8}) {
+      const auto qa = mx::quantize_rows(va.data(), m, k, fa, 32, ovf);
+      const auto qb = mx::quantize_rows(vb.data(), n, k, fb, 32, {});
+      for (Accumulation acc : {Accumulation::fused_exact, Accumulation::block_then_fp32}) {
+        expect_gemm_equal(qa, qb, acc, std::string(mx::element_format_name(fa)) + " x " +
+                                           std::string(mx::element_format_name(fb)) + " ovf");
+      }
+    }
+  }
+  EXPECT_TRUE(mx_gemm_exact_core(ElementFormat::fp8_e4m3, ElementFormat::fp8_e4m3, 32));
+  EXPECT_FALSE(mx_gemm_exact_core(ElementFormat::fp8_e5m2, ElementFormat::fp8_e5m2, 32));
+}
+
+TEST(AddRoundOnce, EqualsGoldenAddAndRound) {
+  // acc + S * 2^E rounded once: random accumulators (normal, subnormal, huge), integer S < 2^53,
+  // E across the whole MX range, ties constructed on purpose.
+  std::mt19937_64 gen(77);
+  std::uniform_int_distribution<int> acc_exp(-160, 127), term_exp(-300, 200), bits(1, 53);
+  std::uniform_real_distribution<float> unit(-2.0f, 2.0f);
+  int checked = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const float acc = std::ldexp(unit(gen), acc_exp(gen));
+    const std::uint64_t s = gen() >> (64 - bits(gen));
+    int e = term_exp(gen);
+    if (trial % 3 == 0) e = std::max(-280, std::ilogb(acc) - 40 + static_cast<int>(gen() % 60));  // overlapping
+    const bool negative = gen() & 1u;
+    const double t = std::ldexp(negative ? -static_cast<double>(s) : static_cast<double>(s), e);
+    if (s == 0 || !std::isfinite(t) || t == 0.0) continue;
+    mx::ExactTerm term;
+    term.negative = negative;
+    term.magnitude = s;
+    term.exponent = e;
+    const float want = mx::add_and_round(acc, term);
+    const float got = add_round_once(acc, t);
+    ASSERT_EQ(bits_of({got}), bits_of({want})) << acc << " + " << t;
+    ++checked;
+  }
+  EXPECT_GT(checked, 100000);
+}
+
+TEST(MxGemm, SignedZerosAndEmpty) {
+  // All-zero operands of opposite sign give -0 (every product -0), same sign +0.
+  const std::size_t m = 2, n = 2, k = 40;
+  std::vector<float> va(m * k, 0.0f), vb(n * k, -0.0f);
+  for (std::size_t c = 0; c < k; ++c) vb[k + c] = 0.0f;
+  for (ElementFormat f : {ElementFormat::fp4_e2m1, ElementFormat::int8}) {
+    const auto qa = mx::quantize_rows(va.data(), m, k, f, 32, {});
+    const auto qb = mx::quantize_rows(vb.data(), n, k, f, 32, {});
+    for (Accumulation acc : {Accumulation::fused_exact, Accumulation::emu_dequant_fp32}) {
+      EXPECT_EQ(bits_of(mx_gemm(Backend::cpu, qa, qb, acc)), bits_of(mx::mx_gemm(qa, qb, acc)));
+    }
+  }
+  const auto q0a = mx::quantize_rows(nullptr, 3, 0, ElementFormat::int8, 32, {});
+  const auto q0b = mx::quantize_rows(nullptr, 2, 0, ElementFormat::int8, 32, {});
+  EXPECT_EQ(bits_of(mx_gemm(Backend::cpu, q0a, q0b)), bits_of(mx::mx_gemm(q0a, q0b)));
+}
+
+TEST(MxGemm, SupportsSaysWhy) {
+  EXPECT_TRUE(mx_gemm_fast_formats(ElementFormat::fp4_e2m1, ElementFormat::fp4_e2m1, 32));
+  EXPECT_TRUE(mx_gemm_fast_formats(ElementFormat::int8, ElementFormat::int8, 32));
+  EXPECT_FALSE(mx_gemm_fast_formats(ElementFormat::fp8_e4m3, ElementFormat::fp4_e2m1, 32));
+  EXPECT_FALSE(mx_gemm_fast_formats(ElementFormat::int8, ElementFormat::int8, 1024));  // 1024 * 2^14 = 2^24
+  const auto va = random_values(2, 64, 3);
+  const auto qa = mx::quantize_rows(va.data(), 2, 64, ElementFormat::int8, 32, {});
+  const auto qb = mx::quantize_rows(va.data(), 2, 64, ElementFormat::int8, 16, {});
+  EXPECT_THROW(mx_gemm(Backend::cpu, qa, qb), ConfigError);
+  const SupportReport gpu = mx_gemm_supports(Backend::cuda, qa, qa, Accumulation::fused_exact);
+  if (!cuda_available().ok) {
+    EXPECT_FALSE(gpu.ok);
+    EXPECT_FALSE(gpu.reason.empty());
+  }
+}
+
+}  // namespace
+}  // namespace tessera::kernels
