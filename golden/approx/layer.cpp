@@ -53,7 +53,8 @@ std::vector<float> finish(const std::vector<Acc>& acc, std::size_t outer, std::s
 
 std::vector<float> approx_linear(const MultiplierTable& table, const std::vector<float>& x,
                                  const std::vector<float>& w, const std::vector<float>& bias, std::size_t m,
-                                 std::size_t n, std::size_t k, const LayerQuantization& quantization) {
+                                 std::size_t n, std::size_t k, const LayerQuantization& quantization,
+                                 const IntegerKernels& kernels) {
   check_size("approx_linear input x (M x K)", x.size(), m * k);
   check_size("approx_linear weight w (N x K)", w.size(), n * k);
   if (!bias.empty()) check_size("approx_linear bias", bias.size(), n);
@@ -62,14 +63,17 @@ std::vector<float> approx_linear(const MultiplierTable& table, const std::vector
   const auto qa = quantize_per_tensor(x, quantization.activation_amax, quantization.range);
   const auto qw = quantize_weights(w, quantization, n);
   if (accumulator_width_for(k) == AccumulatorWidth::int32) {
-    return finish(approx_gemm(table, qa.data(), qw.data(), m, n, k), m, n, 1, scale_a, scale_w, bias);
+    const auto acc = kernels.gemm ? kernels.gemm(qa.data(), qw.data(), m, n, k)
+                                  : approx_gemm(table, qa.data(), qw.data(), m, n, k);
+    return finish(acc, m, n, 1, scale_a, scale_w, bias);
   }
   return finish(approx_gemm_i64(table, qa.data(), qw.data(), m, n, k), m, n, 1, scale_a, scale_w, bias);
 }
 
 std::vector<float> approx_conv2d_layer(const MultiplierTable& table, const std::vector<float>& x,
                                        const std::vector<float>& w, const std::vector<float>& bias,
-                                       const Conv2dShape& shape, const LayerQuantization& quantization) {
+                                       const Conv2dShape& shape, const LayerQuantization& quantization,
+                                       const IntegerKernels& kernels) {
   shape.validate();
   check_size("approx_conv2d_layer input x [N, Cin, H, W]", x.size(), shape.input_size());
   check_size("approx_conv2d_layer weight w [Cout, Cin/groups, kh, kw]", w.size(), shape.weight_size());
@@ -80,8 +84,9 @@ std::vector<float> approx_conv2d_layer(const MultiplierTable& table, const std::
   const auto qw = quantize_weights(w, quantization, shape.out_channels);
   const std::size_t inner = shape.out_height() * shape.out_width();
   if (accumulator_width_for(shape.depth()) == AccumulatorWidth::int32) {
-    return finish(approx_conv2d(table, qa.data(), qw.data(), shape), shape.batch, shape.out_channels, inner, scale_a,
-                  scale_w, bias);
+    const auto acc = kernels.conv2d ? kernels.conv2d(qa.data(), qw.data(), shape)
+                                    : approx_conv2d(table, qa.data(), qw.data(), shape);
+    return finish(acc, shape.batch, shape.out_channels, inner, scale_a, scale_w, bias);
   }
   return finish(approx_conv2d_i64(table, qa.data(), qw.data(), shape), shape.batch, shape.out_channels, inner, scale_a,
                 scale_w, bias);

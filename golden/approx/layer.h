@@ -8,6 +8,8 @@
 //   4. dequantize each output: float(acc) / (scale_a * scale_w[co])                (float32)
 //   5. add the bias in FP32, unquantized:  y = dequantized + bias[co]
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "golden/approx/conv.h"
@@ -22,14 +24,28 @@ struct LayerQuantization {
   Int8Range range{};
 };
 
+// How step 3 is computed while the int32 accumulator suffices. Empty functions mean golden's own
+// loops (approx_gemm, approx_conv2d); a fast implementation that gives the same bits (kernels/)
+// can stand in, so that quantization and dequantization stay defined here, once.
+struct IntegerKernels {
+  std::function<std::vector<std::int32_t>(const std::int8_t* activations, const std::int8_t* weights,
+                                          std::size_t m, std::size_t n, std::size_t k)>
+      gemm;
+  std::function<std::vector<std::int32_t>(const std::int8_t* input, const std::int8_t* weights,
+                                          const Conv2dShape& shape)>
+      conv2d;
+};
+
 // x: M x K, w: N x K (PyTorch Linear layout), bias: N values or empty. Returns M x N.
 std::vector<float> approx_linear(const MultiplierTable& table, const std::vector<float>& x,
                                  const std::vector<float>& w, const std::vector<float>& bias, std::size_t m,
-                                 std::size_t n, std::size_t k, const LayerQuantization& quantization);
+                                 std::size_t n, std::size_t k, const LayerQuantization& quantization,
+                                 const IntegerKernels& kernels = {});
 
 // x: [N, Cin, H, W], w: [Cout, Cin/groups, kh, kw], bias: Cout values or empty. Returns [N, Cout, Ho, Wo].
 std::vector<float> approx_conv2d_layer(const MultiplierTable& table, const std::vector<float>& x,
                                        const std::vector<float>& w, const std::vector<float>& bias,
-                                       const Conv2dShape& shape, const LayerQuantization& quantization);
+                                       const Conv2dShape& shape, const LayerQuantization& quantization,
+                                       const IntegerKernels& kernels = {});
 
 }  // namespace tessera::approx

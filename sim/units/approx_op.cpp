@@ -1,5 +1,5 @@
 // approx: INT8 symmetric quantization + an approximate-multiplier table, through golden/approx's
-// layer references (approx_linear, approx_conv2d_layer). Weights: amax by the max calibrator,
+// layer references (approx_linear, approx_conv2d_layer) with the kernels' integer core. Weights: amax by the max calibrator,
 // per output channel or per tensor (as pytorch-quantization calibrates weights); activations:
 // per-tensor amax by the configured calibrator over the calibration batches.
 #include <optional>
@@ -7,6 +7,7 @@
 #include "golden/approx/calibrate.h"
 #include "golden/approx/layer.h"
 #include "golden/common/error.h"
+#include "sim/units/fast_paths.h"
 #include "sim/units/im2col.h"
 #include "sim/units/op_views.h"
 
@@ -18,6 +19,7 @@ class ApproxOp final : public OpBase {
   ApproxOp(const Node& node, NodeAnalysis analysis, const UnitConfig& config, std::uint32_t unit_id)
       : OpBase(node, std::move(analysis), config, unit_id), table_(config.approx.table) {
     if (!table_) throw ConfigError(prefix() + ": the multiplier table was not loaded");
+    integer_ = approx_integer_kernels(*table_);
     if (analysis_.form != OpForm::attention) {
       approx::CalibratorConfig max_config;
       max_config.method = approx::CalibrationMethod::max;
@@ -60,7 +62,8 @@ class ApproxOp final : public OpBase {
         const auto k = static_cast<std::size_t>(analysis_.weight_dims[1]);
         const LinearView v = linear_view(node_, x, n, k);
         return Tensor::from_floats(v.out_dims, approx::approx_linear(table, x.floats(), analysis_.weight,
-                                                                     analysis_.bias, v.rows, n, k, quantization_));
+                                                                     analysis_.bias, v.rows, n, k, quantization_,
+                                                                     integer_));
       }
       case OpForm::conv: {
         const ConvGeometry g = conv_geometry(node_, x.dims(), analysis_.weight_dims);
@@ -83,7 +86,7 @@ class ApproxOp final : public OpBase {
           s.pad_h = g.pad_top;
           s.pad_w = g.pad_left;
           return Tensor::from_floats(out_dims, approx::approx_conv2d_layer(table, x.floats(), analysis_.weight,
-                                                                           analysis_.bias, s, quantization_));
+                                                                           analysis_.bias, s, quantization_, integer_));
         }
         // Asymmetric padding (golden's shape has one pad per axis): pad explicitly with zeros,
         // which quantize to code 0 exactly as golden's padding taps do.
@@ -92,7 +95,7 @@ class ApproxOp final : public OpBase {
         s.in_height = g.in_height + g.pad_top + g.pad_bottom;
         s.in_width = g.in_width + g.pad_left + g.pad_right;
         return Tensor::from_floats(out_dims, approx::approx_conv2d_layer(table, padded, analysis_.weight,
-                                                                         analysis_.bias, s, quantization_));
+                                                                         analysis_.bias, s, quantization_, integer_));
       }
       case OpForm::attention: {
         const AttentionView v = attention_view(node_, x, float_input(node_, inputs, 1));
@@ -104,7 +107,7 @@ class ApproxOp final : public OpBase {
         for (std::size_t i = 0; i < v.batch; ++i) {
           const std::vector<float> a(v.a_slice(i), v.a_slice(i) + v.m * v.k);
           const std::vector<float> bt = transposed(v.b_slice(i), v.k, v.n);  // N x K: port B
-          const std::vector<float> y = approx::approx_linear(table, a, bt, {}, v.m, v.n, v.k, q);
+          const std::vector<float> y = approx::approx_linear(table, a, bt, {}, v.m, v.n, v.k, q, integer_);
           std::copy(y.begin(), y.end(), out.begin() + static_cast<std::ptrdiff_t>(i * v.m * v.n));
         }
         return Tensor::from_floats(v.out_dims, std::move(out));
@@ -114,6 +117,7 @@ class ApproxOp final : public OpBase {
   }
 
   std::shared_ptr<const approx::MultiplierTable> table_;
+  approx::IntegerKernels integer_;  // the kernels' integer GEMM/conv (fast_paths.h)
   approx::LayerQuantization quantization_;
   std::optional<approx::Calibrator> activation_, second_;
   float second_amax_ = 1.0f;

@@ -1,5 +1,5 @@
 // mx: OCP MX block quantization of both operands along K (golden/mx quantize_rows) and the MX GEMM
-// (mx_gemm: A M x K, B N x K). Weights are quantized once, at construction. The bias is added in
+// (mx_gemm: A M x K, B N x K), on the kernels where they support the case (fast_paths.h). Weights are quantized once, at construction. The bias is added in
 // FP32 after the GEMM (one float add per output). Stochastic rounding draws from
 // (seed, make_stream(unit id, mx_stochastic_rounding)) for activations and (seed + 1, same stream)
 // for weights, indexed by the element index within one quantize_rows call.
@@ -8,6 +8,7 @@
 #include "golden/mx/tensor.h"
 #include "golden/rng/counter_rng.h"
 #include "sim/units/im2col.h"
+#include "sim/units/fast_paths.h"
 #include "sim/units/op_views.h"
 
 namespace tessera::units::detail {
@@ -25,7 +26,7 @@ class MxOp final : public OpBase {
     if (analysis_.form != OpForm::attention) {
       const auto n = static_cast<std::size_t>(analysis_.weight_dims[0]);
       const std::size_t k = analysis_.weight.size() / n;  // conv: Cin/groups * kh * kw
-      weights_ = mx::quantize_rows(analysis_.weight.data(), n, k, mx.weight_format, mx.block, weight_policy_);
+      weights_ = mx_quantize_fast(analysis_.weight.data(), n, k, mx.weight_format, mx.block, weight_policy_);
     }
   }
 
@@ -34,8 +35,8 @@ class MxOp final : public OpBase {
 
   std::vector<float> gemm(const float* a, std::size_t rows, std::size_t k, const mx::QuantizedRows& b) const {
     const MxConfig& mx = config_.mx;
-    const mx::QuantizedRows qa = mx::quantize_rows(a, rows, k, mx.activation_format, mx.block, activation_policy_);
-    return mx::mx_gemm(qa, b, mx.accumulation);
+    const mx::QuantizedRows qa = mx_quantize_fast(a, rows, k, mx.activation_format, mx.block, activation_policy_);
+    return mx_gemm_fast(qa, b, mx.accumulation);
   }
 
   void add_bias(std::vector<float>& y, std::size_t n) const {
@@ -69,7 +70,7 @@ class MxOp final : public OpBase {
         std::vector<float> out(v.batch * v.m * v.n);
         for (std::size_t i = 0; i < v.batch; ++i) {
           const std::vector<float> bt = transposed(v.b_slice(i), v.k, v.n);  // N x K
-          const mx::QuantizedRows qb = mx::quantize_rows(bt.data(), v.n, v.k, mx.weight_format, mx.block, weight_policy_);
+          const mx::QuantizedRows qb = mx_quantize_fast(bt.data(), v.n, v.k, mx.weight_format, mx.block, weight_policy_);
           const std::vector<float> y = gemm(v.a_slice(i), v.m, v.k, qb);
           std::copy(y.begin(), y.end(), out.begin() + static_cast<std::ptrdiff_t>(i * v.m * v.n));
         }
