@@ -11,6 +11,7 @@
 #endif
 
 #include "golden/common/error.h"
+#include "kernels/common/parallel.h"
 #include "kernels/common/int8_gemm.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
@@ -37,7 +38,7 @@ void gemm_float_exact(const ApproxPlan& plan, const std::int8_t* a, const std::i
   // Chunk c covers original columns [k0, k1) and expanded columns [k0 * width, k1 * width):
   // first the plain values, then one run of (k1 - k0) columns per group.
   auto expand = [&](const std::int8_t* src, std::size_t rows, RowMatrixF& dst, bool activation) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
       const std::int8_t* row = src + static_cast<std::size_t>(r) * k;
       float* d = dst.data() + static_cast<std::size_t>(r) * kx;
@@ -66,7 +67,7 @@ void gemm_float_exact(const ApproxPlan& plan, const std::int8_t* a, const std::i
     const auto first = static_cast<Eigen::Index>(k0 * width);
     c.noalias() = ax.middleCols(first, cols) * wx.middleCols(first, cols).transpose();
     const float* cd = c.data();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
     for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(m * n); ++i) {
       out[i] += static_cast<std::int32_t>(cd[i]);
     }
@@ -86,7 +87,7 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
   std::vector<std::uint8_t> ax(m * kx, 0);
   std::vector<std::int8_t> wx(n * kx, 0);
   std::vector<std::uint32_t> correction(n);
-#pragma omp parallel
+#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
@@ -157,7 +158,7 @@ void gemm_gather(const std::int16_t* lut, const std::int8_t* a, const std::int8_
   // are never written out): for a fixed k the weights of a column tile are contiguous.
   const std::size_t np = (n + 63) / 64 * 64;
   std::vector<std::uint8_t> wt(k * np, 0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(k); ++kk) {
     for (std::size_t col = 0; col < n; ++col) {
       wt[static_cast<std::size_t>(kk) * np + col] = static_cast<std::uint8_t>(w[col * k + static_cast<std::size_t>(kk)]);
@@ -176,7 +177,7 @@ void gemm_gather(const std::int16_t* lut, const std::int8_t* a, const std::int8_
   std::vector<std::int32_t> wide(lut, lut + approx::kTableEntries);  // int32 entries: 32-bit gathers
   const std::int32_t* table = wide.data();
 #endif
-#pragma omp parallel for collapse(2) schedule(dynamic)
+#pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
     for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
       const std::size_t r0 = static_cast<std::size_t>(rb) * kGatherRows;
@@ -349,7 +350,7 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
         for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
       std::vector<std::int32_t> out_t(n * m);
       gemm_gather(transposed.data(), weights, activations, n, m, k, out_t.data());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
       for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
         for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
       }
@@ -390,7 +391,7 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
   std::vector<std::int32_t> gemm_out(rows * cout_g);
   for (std::size_t g = 0; g < s.groups; ++g) {
     // im2col: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation code 0.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
       const std::size_t b = static_cast<std::size_t>(r) / pixels;
       const std::size_t y = (static_cast<std::size_t>(r) % pixels) / wo;
@@ -417,7 +418,7 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
     } else {
       gemm_out = approx_gemm(backend, plan, cols.data(), wg, rows, cout_g, k);
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
       const std::size_t b = static_cast<std::size_t>(r) / pixels;
       const std::size_t p = static_cast<std::size_t>(r) % pixels;

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/common/parallel.h"
+
 #if defined(__AVX512VNNI__)
 #include <immintrin.h>
 #endif
@@ -40,7 +42,7 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
   std::vector<std::int8_t> bp(np * k4 * 4, 0);
   const std::size_t row_tiles = mp / kMr, col_tiles = np / kNr;
   // One parallel region (each region's closing barrier costs a time slice on a loaded machine).
-#pragma omp parallel
+#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(copy_a ? m : 0); ++r) {
@@ -96,7 +98,7 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
 
 void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::size_t n, std::size_t k,
                    std::int32_t* c, const std::uint32_t* column_offset) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
     for (std::size_t col = 0; col < n; ++col) {
       std::uint32_t s = 0;  // modulo 2^32, as vpdpbusd

@@ -15,6 +15,7 @@
 #include "golden/common/error.h"
 #include "golden/mx/convert.h"
 #include "golden/mx/dot.h"
+#include "kernels/common/parallel.h"
 #include "kernels/mx/exact_add.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
@@ -70,7 +71,7 @@ mx::MxVectorView row_view(const mx::QuantizedRows& q, std::size_t r) {
 
 // Golden itself, one output at a time, in parallel (FP8 and out-of-window row pairs).
 void gemm_slow_all(const mx::QuantizedRows& a, const mx::QuantizedRows& b, mx::Accumulation acc, float* out) {
-#pragma omp parallel for collapse(2) schedule(dynamic, 16)
+#pragma omp parallel for collapse(2) schedule(dynamic, 16) if(worth_parallel(std::uint64_t{a.rows} * b.rows * a.columns * 16))
   for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(a.rows); ++i) {
     for (std::ptrdiff_t j = 0; j < static_cast<std::ptrdiff_t>(b.rows); ++j) {
       out[static_cast<std::size_t>(i) * b.rows + static_cast<std::size_t>(j)] =
@@ -87,7 +88,7 @@ void gemm_emu_dequant(const mx::QuantizedRows& a, const mx::QuantizedRows& b, fl
   std::vector<float> yt(k * n);
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t i = 0; i < k; ++i) yt[i * n + r] = y[r * k + i];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
     float* o = out + static_cast<std::size_t>(r) * n;
     std::fill(o, o + n, -0.0f);
@@ -130,7 +131,7 @@ FastOperand prepare(const mx::QuantizedRows& q) {
     special[c] = mx::decode_element(static_cast<std::uint8_t>(c), q.format).kind != mx::ElementClass::finite;
   }
   const std::uint8_t mask = static_cast<std::uint8_t>(mx::code_count(q.format) - 1u);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{q.rows} * q.columns * 8))
   for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(q.rows); ++rr) {
     const std::size_t r = static_cast<std::size_t>(rr);
     for (std::size_t i = 0; i < k; ++i) {
@@ -198,7 +199,7 @@ void gemm_core_cpu(const FastOperand& fa, const FastOperand& fb, std::size_t m, 
   }
   const std::size_t row_blocks = (m + kCoreRows - 1) / kCoreRows;
   const std::size_t col_tiles = (n + kCoreCols - 1) / kCoreCols;
-#pragma omp parallel for collapse(2) schedule(dynamic)
+#pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
     for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
       const std::size_t r0 = static_cast<std::size_t>(rb) * kCoreRows, rows = std::min(kCoreRows, m - r0);
@@ -272,7 +273,7 @@ void gemm_core_vnni(const FastOperand& fa, const FastOperand& fb, std::size_t m,
   std::vector<TB> bp(np * nb * g4 * kGroup, 0);                // [panel][block][g4][32][kGroup]
   std::vector<std::int32_t> ea(mp * nb, 0);                    // [row][block]
   std::vector<std::int32_t> eb(np * nb, 0), cb(np * nb, 0);    // [panel][block][32]
-#pragma omp parallel
+#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
     for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(m); ++rr) {
@@ -392,7 +393,7 @@ void gemm_fast(Backend backend, CoreKind kind, const mx::QuantizedRows& a, const
   // every block value inside FP32 (-149 <= E <= 104); the f64 core rounds exactly anywhere.
   const bool windowed = kind == CoreKind::f32;
   const int window_min = vnni ? -126 : -149;  // the VNNI core builds 2^E as a normal float
-#pragma omp parallel for collapse(2) schedule(dynamic, 64)
+#pragma omp parallel for collapse(2) schedule(dynamic, 64) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t ii = 0; ii < static_cast<std::ptrdiff_t>(m); ++ii) {
     for (std::ptrdiff_t jj = 0; jj < static_cast<std::ptrdiff_t>(n); ++jj) {
       const std::size_t i = static_cast<std::size_t>(ii), j = static_cast<std::size_t>(jj);
@@ -509,7 +510,7 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
   const std::uint8_t nan_code = mx::nan_block_code(format, policy.nan_block_codes);
   const bool deterministic = policy.rounding != mx::ElementRounding::stochastic;
   const mx::ElementSpec spec = mx::element_spec(format);
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if(worth_parallel(std::uint64_t{rows} * columns * 32))
   for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(rows); ++rr) {
     for (std::ptrdiff_t bb = 0; bb < static_cast<std::ptrdiff_t>(q.blocks_per_row); ++bb) {
       const std::size_t r = static_cast<std::size_t>(rr), b = static_cast<std::size_t>(bb);

@@ -9,6 +9,7 @@
 
 #include "golden/common/error.h"
 #include "golden/optical/quantizer.h"
+#include "kernels/common/parallel.h"
 
 namespace tessera::kernels {
 namespace {
@@ -31,7 +32,7 @@ optical::OperandCodes quantize_operand_parallel(const optical::Matrix& mat, cons
   out.params = params;
   out.codes.resize(mat.size());
   out.floor_signs.resize(mat.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{mat.size()} * 32))
   for (std::ptrdiff_t ii = 0; ii < static_cast<std::ptrdiff_t>(mat.size()); ++ii) {
     const std::size_t i = static_cast<std::size_t>(ii);
     const std::uint32_t q = optical::code_deterministic(mat.data[i], params);
@@ -88,7 +89,7 @@ optical::Matrix optical_gemm(Backend backend, const optical::Matrix& x, const op
   // indicator / code rows of the GEMM.
   std::vector<optical::CodeSums> row_sums(passes * n);
   RowMatrixD wx = RowMatrixD::Zero(static_cast<Eigen::Index>(passes * kSumKinds * n), static_cast<Eigen::Index>(k));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t jj = 0; jj < static_cast<std::ptrdiff_t>(n); ++jj) {
     const std::size_t j = static_cast<std::size_t>(jj);
     for (std::size_t t = 0; t < k; ++t) {
@@ -128,7 +129,7 @@ optical::Matrix optical_gemm(Backend backend, const optical::Matrix& x, const op
   // Integer products and sums below 2^53 (supports): exact in any order.
   const RowMatrixD y = ax * wx.transpose();
 
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
   for (std::ptrdiff_t ii = 0; ii < static_cast<std::ptrdiff_t>(m * n); ++ii) {
     const std::size_t idx = static_cast<std::size_t>(ii), i = idx / n, j = idx % n;
     double analog[2] = {0.0, 0.0};

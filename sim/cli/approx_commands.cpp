@@ -3,11 +3,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "golden/approx/catalog.h"
 #include "golden/approx/lut_file.h"
 #include "golden/approx/metrics.h"
 #include "golden/common/error.h"
+#include "sim/rtl/characterize.h"
 #include "sim/cli/commands.h"
 #include "sim/report/text_table.h"
 
@@ -20,7 +22,13 @@ using report::TextTable;
 struct CharacterizeOptions {
   std::string lut_path;
   std::string table_name;
+  std::vector<std::string> rtl_sources;  // a user's Verilog multiplier
+  std::string top;
+  std::string port_a = "A", port_b = "B", port_o = "O";
+  std::string out_path;                  // write the extracted table
+  std::string work_dir;
 };
+
 
 nlohmann::json metrics_json(const approx::ErrorMetrics& m) {
   return {{"mae", m.mae},
@@ -33,9 +41,40 @@ nlohmann::json metrics_json(const approx::ErrorMetrics& m) {
           {"symmetric", m.symmetric}};
 }
 
+// --rtl: verilate the user's circuit, drive all 65,536 pairs, synthesise it with Yosys, and print
+// the table's metrics with the circuit's cells and transistors beside the exact multiplier's.
+void run_characterize_rtl(const CharacterizeOptions& options) {
+  if (options.top.empty()) throw InputError("approx characterize: --rtl needs --top MODULE");
+  rtl::RtlMultiplierSpec spec;
+  for (const std::string& source : options.rtl_sources) spec.sources.emplace_back(source);
+  spec.top = options.top;
+  spec.port_a = options.port_a;
+  spec.port_b = options.port_b;
+  spec.port_o = options.port_o;
+  spec.work_dir = options.work_dir;
+  const rtl::RtlCharacterization result = rtl::characterize_rtl_multiplier(spec);
+  const approx::MultiplierTable table = result.table(options.top);
+  if (!options.out_path.empty()) approx::write_lut_file(options.out_path, table);
+  nlohmann::json out = metrics_json(approx::characterize(table));
+  out["name"] = table.name();
+  out["rtl"] = {{"top", result.top},
+                {"sources", options.rtl_sources},
+                {"cells", result.circuit.cells},
+                {"transistors", result.circuit.transistors},
+                {"exact_reference",
+                 {{"module", "tessera_mul8s_exact"},
+                  {"cells", result.exact_reference.cells},
+                  {"transistors", result.exact_reference.transistors}}},
+                {"cell_ratio", result.cell_ratio()},
+                {"transistor_ratio", result.transistor_ratio()},
+                {"flow", "yosys synth -flatten; stat -tech cmos"}};
+  std::cout << out.dump() << "\n";
+}
+
 void run_characterize(const CharacterizeOptions& options) {
+  if (!options.rtl_sources.empty()) return run_characterize_rtl(options);
   if (options.lut_path.empty() == options.table_name.empty()) {
-    throw InputError("approx characterize: expected exactly one of --lut FILE.lut or --table NAME");
+    throw InputError("approx characterize: expected exactly one of --lut FILE.lut, --table NAME or --rtl FILE.v");
   }
   const approx::MultiplierTable table = options.lut_path.empty()
                                             ? approx::load_multiplier(options.table_name)
@@ -130,6 +169,22 @@ void register_approx_commands(CLI::App& root) {
       "--table", characterize_options->table_name,
       "A bundled (mul8s_1KV8 ... v1.x names) or parametric (exact, trunc<k>, bam_h<h>_v<v>, drum<k>, mitchell) name");
   lut->excludes(table);
+  CLI::Option* rtl_option = characterize->add_option(
+      "--rtl", characterize_options->rtl_sources,
+      "Verilog of an 8x8 signed multiplier (repeat for several files): verilated, driven over all "
+      "65536 pairs and synthesised with Yosys");
+  rtl_option->excludes(lut)->excludes(table);
+  characterize->add_option("--top", characterize_options->top, "Top module of the --rtl design");
+  characterize->add_option("--port-a", characterize_options->port_a, "Activation input port, 8 bits")
+      ->capture_default_str();
+  characterize->add_option("--port-b", characterize_options->port_b, "Weight input port, 8 bits")
+      ->capture_default_str();
+  characterize->add_option("--port-o", characterize_options->port_o, "Product output port, 16 bits")
+      ->capture_default_str();
+  characterize->add_option("--out", characterize_options->out_path,
+                           "Write the extracted table as a .lut file (with --rtl)");
+  characterize->add_option("--work-dir", characterize_options->work_dir,
+                           "Keep the generated harness and tool logs here (with --rtl)");
   characterize->callback([characterize_options] { run_characterize(*characterize_options); });
 
   auto as_json = std::make_shared<bool>(false);

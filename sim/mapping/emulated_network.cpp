@@ -55,6 +55,7 @@ std::vector<graph::Tensor> kernel_body(EmulatedNetwork::State& s, const std::str
         layer.emulated = out;
         layer.reference = runtime::run_reference(node, inputs);
         layer.macs = op.last_macs();
+        layer.work = op.last_work();
         if (s.callback) s.callback(node, inputs, layer);
         s.layers.push_back(std::move(layer));
       }
@@ -194,6 +195,7 @@ EmulatedNetwork::ShadowRun EmulatedNetwork::run_local(const runtime::TensorMap& 
     layer.emulated = entry.op->run(refs);
     layer.reference = rec->second.outputs;
     layer.macs = entry.op->last_macs();
+    layer.work = entry.op->last_work();
     if (state_->callback) {
       const graph::Node* node = executor_.graph().find_node(name);
       state_->callback(*node, refs, layer);

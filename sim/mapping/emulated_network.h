@@ -37,6 +37,7 @@ struct LayerOutputs {
   std::vector<graph::Tensor> emulated;   // the unit's outputs
   std::vector<graph::Tensor> reference;  // FP32 outputs of the same inputs
   std::uint64_t macs = 0;                // of this run
+  units::EmulatedOp::GemmWork work;      // the GEMMs of this run, for the hardware models
 };
 
 // Called in emulate mode with the shadow on, for every mapped node run.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "golden/common/error.h"
 #include "golden/io/npy.h"
+#include "models/shell/accelerator.h"
 #include "sim/data/datasets.h"
 #include "sim/graph/ir.h"
 #include "sim/mapping/emulated_network.h"
@@ -17,6 +19,7 @@
 #include "sim/onnx/loader.h"
 #include "sim/runtime/executor.h"
 #include "sim/runtime/optimize.h"
+#include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
 
 namespace tessera::pipeline {
@@ -119,13 +122,27 @@ struct LayerAccumulator {
   metrics::ErrorAccumulator local;
   metrics::ErrorAccumulator propagated;
   std::uint64_t macs = 0;
+  double cycles = 0.0;
+  std::map<std::string, double> energy_pj;  // by component
 };
+
+// Cycles and energy of one run of a layer from the SystemC models' timing-only mode: `count`
+// independent GEMMs in sequence on the layer's accelerator.
+void add_cost(LayerAccumulator& acc, const models::AcceleratorConfig& accelerator,
+              const units::EmulatedOp::GemmWork& work) {
+  if (work.count == 0) return;
+  const models::LayerCost cost = models::cost_layer(accelerator, {work.m, work.k, work.n});
+  const double count = static_cast<double>(work.count);
+  acc.cycles += count * static_cast<double>(cost.total_cycles());
+  for (const auto& [component, pj] : cost.energy_pj) acc.energy_pj[component] += count * pj;
+}
 
 // Both comparisons are against the FP32 network's output of the node (the local run records it):
 // local error is the unit fed the FP32 network's inputs; propagated error is the emulated
 // network's output of the node, so it carries every upstream layer's error too. (The shadow run's
 // own FP32 twin, fed the same emulated inputs, would measure the unit alone a second time.)
 void accumulate(std::map<std::string, LayerAccumulator>& layers,
+                const std::map<std::string, models::AcceleratorConfig>& accelerators,
                 const std::vector<mapping::LayerOutputs>& local_run,
                 const std::vector<mapping::LayerOutputs>& emulated_run) {
   std::map<std::string, const graph::Tensor*> fp32_outputs;
@@ -138,6 +155,7 @@ void accumulate(std::map<std::string, LayerAccumulator>& layers,
   for (const mapping::LayerOutputs& layer : emulated_run) {
     LayerAccumulator& acc = layers[layer.node];
     acc.macs += layer.macs;
+    add_cost(acc, accelerators.at(layer.node), layer.work);
     const auto fp32 = fp32_outputs.find(layer.node);
     if (fp32 == fp32_outputs.end()) continue;
     const graph::Tensor& emulated = layer.emulated.front();
@@ -178,6 +196,11 @@ report::RunReport run_network(const RunOptions& options) {
       std::min(options.calibration_images, calibration_images.image_count());
   if (calibration_count == 0) throw ConfigError("calibration images: expected at least 1, got 0");
 
+  std::map<std::string, models::AcceleratorConfig> accelerators;
+  for (const mapping::NodeMapping& node : mapped.nodes) {
+    if (node.mapped) accelerators.emplace(node.node, units::accelerator_for(node.requested, node.node));
+  }
+
   runtime::Executor executor(std::move(model.graph));
   mapping::EmulatedNetwork network(executor, mapped);
   const std::size_t batch_size =
@@ -198,7 +221,7 @@ report::RunReport run_network(const RunOptions& options) {
     const auto fp32 = argmax_rows(network.run_reference(inputs).at(output_name));
     const mapping::EmulatedNetwork::ShadowRun propagated = network.run_with_shadow(inputs);
     const auto emulated = argmax_rows(propagated.outputs.at(output_name));
-    accumulate(layers, network.run_local(inputs).layers, propagated.layers);
+    accumulate(layers, accelerators, network.run_local(inputs).layers, propagated.layers);
     fp32_predictions.insert(fp32_predictions.end(), fp32.begin(), fp32.end());
     emulated_predictions.insert(emulated_predictions.end(), emulated.begin(), emulated.end());
     if (options.progress) options.progress(first + count, image_count);
@@ -230,7 +253,13 @@ report::RunReport run_network(const RunOptions& options) {
     tally.fallback_reason = node.fallback_reason;
     const auto found = layers.find(node.node);
     if (found != layers.end()) {
+      const double images_run = static_cast<double>(std::max<std::size_t>(1, image_count));
       tally.macs = found->second.macs / std::max<std::size_t>(1, image_count);
+      if (!found->second.energy_pj.empty()) {
+        tally.latency_cycles = static_cast<std::uint64_t>(std::llround(found->second.cycles / images_run));
+        for (const auto& [component, pj] : found->second.energy_pj) tally.energy_pj[component] = pj / images_run;
+        tally.energy_source = "table";
+      }
       if (found->second.local.count() > 0) tally.local_error = found->second.local.result();
       if (found->second.propagated.count() > 0) tally.propagated_error = found->second.propagated.result();
     }

@@ -266,38 +266,42 @@ std::vector<Tensor> EmulatedOp::run(const TensorRefs& inputs) {
     if (calibrating_) fail_state("calibration in progress; call finish_calibration() before running");
     if (!calibrated_) fail_state("not calibrated; run calibration first");
   }
-  const std::uint64_t m = guarded(prefix(), [&] { return macs(inputs); });
+  const GemmWork w = guarded(prefix(), [&] { return work(inputs); });
   Tensor y = guarded(prefix(), [&] { return compute(inputs); });
   if (!analysis_.activation.empty()) {
     y = runtime::ops::apply_activation(node_, std::move(y), analysis_.activation);
   }
-  last_macs_ = m;
-  total_macs_ += m;
+  last_work_ = w;
+  total_macs_ += w.macs();
   ++runs_;
   std::vector<Tensor> out;
   out.push_back(std::move(y));
   return out;
 }
 
-std::uint64_t EmulatedOp::macs(const TensorRefs& inputs) const {
+EmulatedOp::GemmWork EmulatedOp::work(const TensorRefs& inputs) const {
   const Tensor& x = detail::float_input(node_, inputs, 0);
   switch (analysis_.form) {
     case OpForm::linear: {
-      const auto n = static_cast<std::size_t>(analysis_.weight_dims[0]);
-      const auto k = static_cast<std::size_t>(analysis_.weight_dims[1]);
+      const auto n = static_cast<std::uint64_t>(analysis_.weight_dims[0]);
+      const auto k = static_cast<std::uint64_t>(analysis_.weight_dims[1]);
       const detail::LinearView v = detail::linear_view(node_, x, n, k);
-      return static_cast<std::uint64_t>(v.rows) * n * k;
+      return {1, static_cast<std::uint64_t>(v.rows), k, n};
     }
     case OpForm::conv: {
       const ConvGeometry g = conv_geometry(node_, x.dims(), analysis_.weight_dims);
-      return static_cast<std::uint64_t>(g.batch) * g.out_height * g.out_width * g.out_channels * g.depth();
+      return {static_cast<std::uint64_t>(g.groups),
+              static_cast<std::uint64_t>(g.batch) * g.out_height * g.out_width,
+              static_cast<std::uint64_t>(g.depth()),
+              static_cast<std::uint64_t>(g.out_channels / g.groups)};
     }
     case OpForm::attention: {
       const detail::AttentionView v = detail::attention_view(node_, x, detail::float_input(node_, inputs, 1));
-      return static_cast<std::uint64_t>(v.batch) * v.m * v.n * v.k;
+      return {static_cast<std::uint64_t>(v.batch), static_cast<std::uint64_t>(v.m),
+              static_cast<std::uint64_t>(v.k), static_cast<std::uint64_t>(v.n)};
     }
   }
-  return 0;
+  return {};
 }
 
 // --- views -----------------------------------------------------------------------------------

@@ -99,9 +99,18 @@ class EmulatedOp {
   // golden errors are re-thrown with the node named.
   std::vector<Tensor> run(const TensorRefs& inputs);
 
+  // The GEMMs one run on inputs of these shapes is: `count` independent M x K x N products
+  // (conv: one per group, M = images * output pixels; attention: one per batch/head slice).
+  // What the hardware models price.
+  struct GemmWork {
+    std::uint64_t count = 0, m = 0, k = 0, n = 0;
+    std::uint64_t macs() const { return count * m * k * n; }
+  };
+  GemmWork work(const TensorRefs& inputs) const;
+  const GemmWork& last_work() const { return last_work_; }
   // MACs of one run on inputs of these shapes (multiply-accumulates of the unit's GEMM/conv).
-  std::uint64_t macs(const TensorRefs& inputs) const;
-  std::uint64_t last_macs() const { return last_macs_; }
+  std::uint64_t macs(const TensorRefs& inputs) const { return work(inputs).macs(); }
+  std::uint64_t last_macs() const { return last_work_.macs(); }
   std::uint64_t total_macs() const { return total_macs_; }
   std::uint64_t runs() const { return runs_; }
 
@@ -124,7 +133,8 @@ class EmulatedOp {
   bool calibrating_ = false;
   bool calibrated_ = false;
   std::size_t calibration_batches_ = 0;
-  std::uint64_t last_macs_ = 0, total_macs_ = 0, runs_ = 0;
+  GemmWork last_work_;
+  std::uint64_t total_macs_ = 0, runs_ = 0;
 };
 
 // Builds the op of `node` on the unit `config` (kind approx, mx or optical). `unit_id` must be

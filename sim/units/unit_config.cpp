@@ -9,6 +9,7 @@
 
 #include "golden/approx/catalog.h"
 #include "golden/common/error.h"
+#include "sim/units/hardware.h"
 
 namespace tessera::units {
 
@@ -210,29 +211,35 @@ UnitConfig unit_config_from_json(const json& object, const std::string& where) {
   }
   UnitConfig config;
   config.kind = parse_unit_kind(read_string(object.at("kind"), where + ".kind"), where + ".kind");
+  json numerics = object;  // the unit's own keys; "hardware" is the cost models' (hardware.h)
+  if (config.kind != UnitKind::fp32 && numerics.contains("hardware")) {
+    config.hardware = numerics.at("hardware");
+    numerics.erase("hardware");
+  }
   switch (config.kind) {
     case UnitKind::fp32:
       check_keys(object, where, {"kind"});
       break;
     case UnitKind::approx:
-      config.approx = approx_from_json(object, where);
+      config.approx = approx_from_json(numerics, where);
       break;
     case UnitKind::mx:
-      config.mx = mx_from_json(object, where);
+      config.mx = mx_from_json(numerics, where);
       break;
     case UnitKind::optical: {
-      json rest = object;
-      rest.erase("kind");
-      config.optical = optical::config_from_json(rest, where);
+      numerics.erase("kind");
+      config.optical = optical::config_from_json(numerics, where);
       break;
     }
   }
+  if (config.kind != UnitKind::fp32) accelerator_for(config, where);  // validates "hardware" now
   return config;
 }
 
 json unit_config_to_json(const UnitConfig& config) {
   json j;
   j["kind"] = unit_kind_name(config.kind);
+  if (config.hardware) j["hardware"] = *config.hardware;
   switch (config.kind) {
     case UnitKind::fp32: break;
     case UnitKind::approx:

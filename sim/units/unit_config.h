@@ -16,9 +16,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "golden/approx/calibrate.h"
 #include "golden/approx/table.h"
@@ -62,6 +63,9 @@ struct UnitConfig {
   ApproxConfig approx;              // kind == approx
   MxConfig mx;                      // kind == mx
   optical::OpticalConfig optical;   // kind == optical
+  // Array geometry, clock, scratchpads and DRAM for the cost models (hardware.h); absent: the
+  // models' defaults.
+  std::optional<nlohmann::json> hardware;
 
   // One line, e.g. "approx mul8s_1L2H, per-channel weights, percentile 99.99".
   std::string describe() const;

@@ -1,0 +1,57 @@
+#pragma once
+// TLM-2.0 loosely-timed SystemC models of the three units, driven by a controller that issues one
+// blocking transaction per tile and keeps time with a tlm_quantumkeeper (temporal decoupling).
+// Each unit module computes the tile's results with the golden arithmetic (bit-exact) and
+// annotates the tile's latency from the same per-tile formulas as the timing-only API, so
+//   simulated cycles == approx_cost_gemm / mx_cost_gemm / optical_cost_gemm cycles (unit only).
+//
+// The SystemC kernel allows one elaboration per process, so the modules live in one process-wide
+// system built on first use (time resolution 1 ps); each run_* call queues its tiles, starts the
+// simulation until the controller is idle again, and reads the elapsed simulated time.
+#include <cstdint>
+#include <vector>
+
+#include "golden/approx/table.h"
+#include "golden/mx/tensor.h"
+#include "golden/optical/matmul.h"
+#include "golden/optical/matrix.h"
+#include "models/approx/approx_array.h"
+#include "models/mx/mx_unit.h"
+#include "models/optical/optical_array.h"
+
+namespace tessera::models {
+
+struct TlmRun {
+  std::uint64_t simulated_cycles = 0;  // elapsed simulated time / clock period
+  std::uint64_t transactions = 0;      // tiles issued
+  std::uint64_t quantum_syncs = 0;     // times the quantum keeper yielded to the kernel
+  double wall_seconds = 0.0;
+};
+
+struct ApproxTlmResult {
+  std::vector<std::int32_t> out;  // M x N, equal to golden approx_gemm
+  TlmRun run;
+};
+// quantum_ns: the global quantum of the quantum keeper.
+ApproxTlmResult run_approx_tlm(const ApproxArrayConfig& config, const approx::MultiplierTable& table,
+                               const std::int8_t* a, const std::int8_t* w, const GemmShape& shape,
+                               std::uint64_t m_tile = 0, double quantum_ns = 1000.0);
+
+struct MxTlmResult {
+  std::vector<float> out;  // M x N, equal to golden mx_gemm(quantize(A), quantize(B))
+  TlmRun run;
+};
+// a: M x K FP32, b: N x K FP32 (quantized with format_b, policy defaults, before the run).
+MxTlmResult run_mx_tlm(const MxUnitConfig& config, const float* a, const float* b,
+                       const GemmShape& shape, double quantum_ns = 1000.0);
+
+struct OpticalTlmResult {
+  optical::Matrix out;  // equal to golden optical_gemm
+  TlmRun run;
+};
+OpticalTlmResult run_optical_tlm(const OpticalArrayConfig& config, const optical::Matrix& x,
+                                 const optical::Matrix& w, const std::vector<float>& bias,
+                                 const optical::OpticalGemmSpec& spec, const optical::CallKey& key,
+                                 double quantum_ns = 1000.0);
+
+}  // namespace tessera::models
