@@ -1,5 +1,7 @@
 #include "sim/mapping/emulated_network.h"
 
+#include <optional>
+
 #include "golden/common/error.h"
 
 namespace tessera::mapping {
@@ -21,9 +23,26 @@ struct EmulatedNetwork::State {
     std::vector<graph::Tensor> outputs;
   };
   std::map<std::string, Recorded> recorded;
+  std::map<std::string, std::string> runtime_fallbacks;  // node -> why it ran FP32 (first failure)
 };
 
 namespace {
+
+// The unit's outputs, or nothing when its computation failed: the node then runs FP32 and the
+// failure is recorded for the report. Running uncalibrated (StateError) is the user's mistake,
+// not a fallback, and stays an error.
+std::optional<std::vector<graph::Tensor>> run_or_record_failure(EmulatedNetwork::State& s, const std::string& name,
+                                                                units::EmulatedOp& op,
+                                                                const runtime::TensorRefs& inputs) {
+  try {
+    return op.run(inputs);
+  } catch (const StateError&) {
+    throw;
+  } catch (const Error& e) {
+    s.runtime_fallbacks.emplace(name, std::string("the unit failed, ran FP32: ") + e.what());
+    return std::nullopt;
+  }
+}
 
 std::vector<graph::Tensor> kernel_body(EmulatedNetwork::State& s, const std::string& name, const graph::Node& node,
                                        const runtime::TensorRefs& inputs) {
@@ -46,7 +65,9 @@ std::vector<graph::Tensor> kernel_body(EmulatedNetwork::State& s, const std::str
       return out;
     }
     case EmulatedNetwork::Mode::emulate: {
-      std::vector<graph::Tensor> out = op.run(inputs);
+      std::optional<std::vector<graph::Tensor>> emulated = run_or_record_failure(s, name, op, inputs);
+      if (!emulated) return runtime::run_reference(node, inputs);
+      std::vector<graph::Tensor> out = std::move(*emulated);
       if (s.shadow) {
         LayerOutputs layer;
         layer.node = name;
@@ -188,11 +209,13 @@ EmulatedNetwork::ShadowRun EmulatedNetwork::run_local(const runtime::TensorMap& 
       refs.push_back(rec->second.present[i] ? &rec->second.inputs[i] : nullptr);
     }
     const State::Entry& entry = state_->ops.at(name);
+    std::optional<std::vector<graph::Tensor>> emulated = run_or_record_failure(*state_, name, *entry.op, refs);
+    if (!emulated) continue;
     LayerOutputs layer;
     layer.node = name;
     layer.node_index = entry.node_index;
     layer.kind = entry.op->kind();
-    layer.emulated = entry.op->run(refs);
+    layer.emulated = std::move(*emulated);
     layer.reference = rec->second.outputs;
     layer.macs = entry.op->last_macs();
     layer.work = entry.op->last_work();
@@ -204,6 +227,10 @@ EmulatedNetwork::ShadowRun EmulatedNetwork::run_local(const runtime::TensorMap& 
   }
   state_->recorded.clear();
   return result;
+}
+
+const std::map<std::string, std::string>& EmulatedNetwork::runtime_fallbacks() const {
+  return state_->runtime_fallbacks;
 }
 
 }  // namespace tessera::mapping

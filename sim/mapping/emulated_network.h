@@ -82,6 +82,10 @@ class EmulatedNetwork {
   // Local: the FP32 network, then every op on its recorded FP32 inputs.
   ShadowRun run_local(const runtime::TensorMap& inputs);
 
+  // Mapped nodes whose unit failed at run time (an error other than being uncalibrated): they ran
+  // FP32 from then on for the failing inputs; node -> the first failure's message.
+  const std::map<std::string, std::string>& runtime_fallbacks() const;
+
   struct State;  // opaque, shared with the installed kernels
 
  private:

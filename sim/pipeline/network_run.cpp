@@ -251,6 +251,11 @@ report::RunReport run_network(const RunOptions& options) {
     tally.unit_description = node.requested.describe();
     tally.mapped = node.mapped;
     tally.fallback_reason = node.fallback_reason;
+    const auto failed = network.runtime_fallbacks().find(node.node);
+    if (failed != network.runtime_fallbacks().end()) {
+      tally.mapped = false;
+      tally.fallback_reason = failed->second;
+    }
     const auto found = layers.find(node.node);
     if (found != layers.end()) {
       const double images_run = static_cast<double>(std::max<std::size_t>(1, image_count));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -112,6 +113,32 @@ TEST(NetworkRun, BadInputsNameTheFileAndTheField) {
   options = small_vit_run();
   options.rules_path = dir.file("bad.json");
   expect_input_error(options, "rules[0].unit.kind");
+}
+
+// A NaN pixel: golden's optical quantizer refuses it, so that layer runs FP32 and the report says
+// why, instead of the run failing or the unit producing garbage.
+TEST(NetworkRun, AUnitThatFailsAtRunTimeFallsBackToFp32WithItsReason) {
+  test::ScratchDir dir;
+  RunOptions options = bundled_run("digits_cnn");
+  npy::Array images = npy::load(options.data_path);
+  images.shape[0] = 8;
+  images.bytes.resize(8 * 64 * sizeof(float));
+  images.data<float>()[5] = std::numeric_limits<float>::quiet_NaN();
+  npy::save(dir.file("nan.npy"), images);
+  options.calibration_data_path = options.data_path;  // calibrate on clean images
+  options.data_path = dir.file("nan.npy");
+  options.labels_path.clear();
+  options.calibration_images = 16;
+  const report::RunReport report = run_network(options);
+  bool found = false;
+  for (const auto& layer : report.layers) {
+    if (layer.node_name != "/conv1/Conv") continue;
+    found = true;
+    EXPECT_EQ(layer.unit_kind, "optical");
+    EXPECT_FALSE(layer.mapped);
+    EXPECT_NE(layer.fallback_reason.find("the unit failed, ran FP32"), std::string::npos) << layer.fallback_reason;
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(NetworkRun, RulesThatMatchNothingAreReported) {
