@@ -10,6 +10,9 @@
 
 namespace tessera::models {
 
+// Tiles of size b that cover a items.
+constexpr std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
 // C = A (M x K) . W^T (W: N x K); conv layers are lowered to this shape (shell/conv.h).
 struct GemmShape {
   std::uint64_t m = 0;

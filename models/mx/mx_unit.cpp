@@ -7,9 +7,6 @@
 
 namespace tessera::models {
 
-namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
-}  // namespace
 
 MxUnitConfig mx_config_from_json(const Json& object, const std::string& where) {
   ConfigReader r(object, where);

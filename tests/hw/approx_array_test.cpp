@@ -18,6 +18,7 @@
 #include "Vapprox_array_c.h"
 #include "golden/approx/designs.h"
 #include "golden/approx/table.h"
+#include "tests/hw/clocked_model.h"
 #include "tests/hw/verilator_fields.h"
 #include "verilated.h"
 
@@ -74,17 +75,10 @@ class ArrayDriver {
  public:
   static constexpr int kLatency = kRows + kCols - 1;
 
-  ArrayDriver() : context_(std::make_unique<VerilatedContext>()), model_(std::make_unique<Model>(context_.get())) {
-    model_->clk_i = 0;
-    model_->rst_ni = 0;
-    model_->w_load_i = 0;
-    model_->valid_i = 0;
-    model_->eval();
-    tick();
-    model_->rst_ni = 1;
-    model_->eval();
-  }
-  ~ArrayDriver() { model_->final(); }
+  ArrayDriver() : model_([](Model& m) {
+    m.w_load_i = 0;
+    m.valid_i = 0;
+  }) {}
 
   // C = C_in + A * W on the array, tiling K by kRows and N by kCols. Also checks the latency.
   std::vector<std::int32_t> run(const Gemm& g) {
@@ -100,10 +94,7 @@ class ArrayDriver {
 
  private:
   void tick() {
-    model_->clk_i = 1;
-    model_->eval();
-    model_->clk_i = 0;
-    model_->eval();
+    model_.tick();
     ++cycle_;
   }
 
@@ -153,9 +144,8 @@ class ArrayDriver {
     model_->valid_i = 0;
   }
 
-  std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Model> model_;
-  long cycle_ = 0;
+  tessera::hw_test::ClockedModel<Model> model_;
+  long cycle_ = 0;  // edges since reset
 };
 
 // Compares; on a mismatch prints the first failing output with its whole input vector.

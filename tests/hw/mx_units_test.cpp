@@ -25,6 +25,7 @@
 #include "golden/mx/element_format.h"
 #include "golden/mx/policy.h"
 #include "hw/common/hw_params.h"
+#include "tests/hw/clocked_model.h"
 #include "tests/hw/verilator_fields.h"
 #include "verilated.h"
 
@@ -65,30 +66,8 @@ std::string hex(std::uint32_t v, int digits) {
 
 // --- the model ---------------------------------------------------------------------------------
 
-class MxModel {
- public:
-  MxModel() : context_(std::make_unique<VerilatedContext>()), top_(std::make_unique<Vtessera_mx_all>(context_.get())) {
-    top_->clk_i = 0;
-    top_->rst_ni = 0;
-    top_->q_valid_i = 0;
-    top_->d_valid_i = 0;
-    top_->eval();
-    tick();
-    top_->rst_ni = 1;
-    top_->eval();
-  }
-  ~MxModel() { top_->final(); }
-  Vtessera_mx_all& top() { return *top_; }
-  void tick() {
-    top_->clk_i = 1;
-    top_->eval();
-    top_->clk_i = 0;
-    top_->eval();
-  }
-
- private:
-  std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Vtessera_mx_all> top_;
+struct MxModel : tessera::hw_test::ClockedModel<Vtessera_mx_all> {
+  MxModel() : ClockedModel([](auto& t) { t.q_valid_i = 0; t.d_valid_i = 0; }) {}
 };
 
 // --- decoder ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "golden/optical/matmul.h"
 #include "golden/optical/quantizer.h"
 #include "golden/rng/counter_rng.h"
+#include "tests/hw/clocked_model.h"
 #include "verilated.h"
 
 namespace {
@@ -45,28 +46,8 @@ std::string show(float v) {
   return os.str();
 }
 
-class OpticalModel {
- public:
-  OpticalModel() : context_(std::make_unique<VerilatedContext>()), top_(std::make_unique<Vtessera_optical_all>(context_.get())) {
-    top_->clk_i = 0;
-    top_->rst_ni = 0;
-    top_->eval();
-    tick();
-    top_->rst_ni = 1;
-    top_->eval();
-  }
-  ~OpticalModel() { top_->final(); }
-  Vtessera_optical_all& top() { return *top_; }
-  void tick() {
-    top_->clk_i = 1;
-    top_->eval();
-    top_->clk_i = 0;
-    top_->eval();
-  }
-
- private:
-  std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Vtessera_optical_all> top_;
+struct OpticalModel : tessera::hw_test::ClockedModel<Vtessera_optical_all> {
+  OpticalModel() = default;
 };
 
 // --- FP32 building blocks ----------------------------------------------------------------------
