@@ -8,10 +8,8 @@
 
 namespace tessera::mx {
 
-QuantizedRows quantize_rows(const float* values, std::size_t rows, std::size_t columns,
-                            ElementFormat format, std::size_t block_size, const QuantizePolicy& policy) {
-  if (block_size < 1) throw ConfigError("block size: expected an integer >= 1, got 0");
-  validate_policy(policy, format);
+QuantizedRows empty_quantized_rows(std::size_t rows, std::size_t columns, ElementFormat format,
+                                   std::size_t block_size) {
   QuantizedRows q;
   q.rows = rows;
   q.columns = columns;
@@ -20,6 +18,14 @@ QuantizedRows quantize_rows(const float* values, std::size_t rows, std::size_t c
   q.format = format;
   q.codes.resize(rows * columns);
   q.scales.resize(rows * q.blocks_per_row);
+  return q;
+}
+
+QuantizedRows quantize_rows(const float* values, std::size_t rows, std::size_t columns,
+                            ElementFormat format, std::size_t block_size, const QuantizePolicy& policy) {
+  if (block_size < 1) throw ConfigError("block size: expected an integer >= 1, got 0");
+  validate_policy(policy, format);
+  QuantizedRows q = empty_quantized_rows(rows, columns, format, block_size);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t b = 0; b < q.blocks_per_row; ++b) {
       const std::size_t begin = r * columns + b * block_size;

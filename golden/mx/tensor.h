@@ -26,6 +26,11 @@ inline std::size_t blocks_for(std::size_t columns, std::size_t block_size) {
 }
 
 // Throws ConfigError for block_size < 1 or a policy that does not fit the format.
+// rows x columns of zero codes and scale bytes in blocks of `block_size`: the storage every
+// quantizer fills.
+QuantizedRows empty_quantized_rows(std::size_t rows, std::size_t columns, ElementFormat format,
+                                   std::size_t block_size);
+
 QuantizedRows quantize_rows(const float* values, std::size_t rows, std::size_t columns,
                             ElementFormat format, std::size_t block_size, const QuantizePolicy& policy);
 

@@ -499,14 +499,7 @@ SupportReport mx_quantize_supports(Backend backend, ElementFormat format, std::s
 mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t rows, std::size_t columns,
                               ElementFormat format, std::size_t block_size, const mx::QuantizePolicy& policy) {
   require(mx_quantize_supports(backend, format, block_size, policy), "mx_quantize");
-  mx::QuantizedRows q;
-  q.rows = rows;
-  q.columns = columns;
-  q.block_size = block_size;
-  q.blocks_per_row = mx::blocks_for(columns, block_size);
-  q.format = format;
-  q.codes.resize(rows * columns);
-  q.scales.resize(rows * q.blocks_per_row);
+  mx::QuantizedRows q = mx::empty_quantized_rows(rows, columns, format, block_size);
   const std::uint8_t nan_code = mx::nan_block_code(format, policy.nan_block_codes);
   const bool deterministic = policy.rounding != mx::ElementRounding::stochastic;
   const mx::ElementSpec spec = mx::element_spec(format);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "Vtessera_mx_all.h"
+#include "golden/mx/fp32_bits.h"
 #include "golden/mx/convert.h"
 #include "golden/mx/dot.h"
 #include "golden/mx/element_format.h"
@@ -48,16 +49,9 @@ constexpr int kBlock = 32;
 ElementFormat format_of(int f) { return static_cast<ElementFormat>(f); }
 std::string name_of(ElementFormat f) { return std::string(mx::element_format_name(f)); }
 
-std::uint32_t bits_of(float v) {
-  std::uint32_t b;
-  std::memcpy(&b, &v, 4);
-  return b;
-}
-float float_of(std::uint32_t b) {
-  float v;
-  std::memcpy(&v, &b, 4);
-  return v;
-}
+using tessera::mx::float_bits;
+using tessera::mx::float_from_bits;
+
 std::string hex(std::uint32_t v, int digits) {
   std::ostringstream os;
   os << "0x" << std::hex << std::setw(digits) << std::setfill('0') << v;
@@ -121,7 +115,7 @@ const QuantizerUnit kQuantizerUnits[] = {
 std::string describe_block(const Block& values, int count) {
   std::ostringstream os;
   for (int i = 0; i < count; ++i) {
-    os << "\n    [" << i << "] " << hex(bits_of(values[i]), 8) << " = " << std::setprecision(9) << values[i];
+    os << "\n    [" << i << "] " << hex(float_bits(values[i]), 8) << " = " << std::setprecision(9) << values[i];
   }
   return os.str();
 }
@@ -136,7 +130,7 @@ std::string describe_block(const Block& values, int count) {
   long cycle = 0;
   while (received < blocks.size()) {
     if (sent < blocks.size()) {
-      for (int i = 0; i < kBlock; ++i) put_field(top.q_values_i, 32 * i, 32, bits_of(blocks[sent][i]));
+      for (int i = 0; i < kBlock; ++i) put_field(top.q_values_i, 32 * i, 32, float_bits(blocks[sent][i]));
       top.q_valid_i = 1;
       sent_cycle.push_back(cycle);
       ++sent;
@@ -163,7 +157,7 @@ std::string describe_block(const Block& values, int count) {
       for (int i = 0; i < unit.block_size; ++i) {
         const std::uint32_t code = get_field(top.q_codes_o, base + 8 * i, 8);
         if (code != want[i]) {
-          diff << "  element " << i << " (" << hex(bits_of(values[i]), 8) << " = " << std::setprecision(9) << values[i]
+          diff << "  element " << i << " (" << hex(float_bits(values[i]), 8) << " = " << std::setprecision(9) << values[i]
                << "): RTL code " << hex(code, 2) << ", golden " << hex(want[i], 2) << "\n";
         }
       }
@@ -195,11 +189,11 @@ Block with_peers(std::initializer_list<float> head, float rest) {
 std::vector<Block> quantizer_hard_cases() {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
-  const float sub_min = float_of(0x00000001u);
+  const float sub_min = float_from_bits(0x00000001u);
   std::vector<Block> cases = {
       filled(448.0f), filled(-448.0f), filled(480.0f), filled(1.0f),          // 1-3
       with_peers({960.0f, 957.0f}, 0.0f),                                     // 4
-      filled(float_of(0x43FFFFFFu)),                                          // 5
+      filled(float_from_bits(0x43FFFFFFu)),                                          // 5
       with_peers({std::numeric_limits<float>::max()}, 1.0f),                  // 6
       with_peers({448.0f, 464.0f, 465.0f}, 0.0f),                             // 7
       filled(1.99609375f), filled(-1.99609375f),                              // 8
@@ -207,15 +201,15 @@ std::vector<Block> quantizer_hard_cases() {
       with_peers({3.0f}, 1.0f), with_peers({3.0001f, 3.0f}, 0.0f), with_peers({7.0f, 3.0f}, 0.0f),  // 10
       with_peers({16.0f, 0.03125f, 0.09375f, 0.0625f}, 0.0f),                 // 11
       with_peers({7.75f, 0.0625f, 0.1875f}, 0.0f),                            // 12
-      filled(sub_min), filled(float_of(0x00010000u)), filled(std::numeric_limits<float>::min()),  // 13
+      filled(sub_min), filled(float_from_bits(0x00010000u)), filled(std::numeric_limits<float>::min()),  // 13
       with_peers({1.0f, sub_min, -sub_min}, 0.0f),                            // 14
       // 15: ties in the element's subnormal range with only the FP32 LSB set beyond them
-      with_peers({448.0f, float_of(0x3A900001u), float_of(0x3A900000u), float_of(0x3B100001u)}, 0.0f),
+      with_peers({448.0f, float_from_bits(0x3A900001u), float_from_bits(0x3A900000u), float_from_bits(0x3B100001u)}, 0.0f),
       filled(0.0f), filled(-0.0f), with_peers({-0.0f, 0.0f}, -0.0f),          // 16
       with_peers({nan}, 1.0f), filled(nan),                                   // 17
       with_peers({inf}, 1.0f), with_peers({-inf}, 1.0f),                      // 18
       with_peers({std::numeric_limits<float>::max(), -std::numeric_limits<float>::max()}, 0.0f),  // 19
-      filled(float_of(0x447FFFFFu)),                                          // 27
+      filled(float_from_bits(0x447FFFFFu)),                                          // 27
   };
   // Every power of two as amax with peers half a step either side of the element grid.
   for (int e = -149; e <= 127; e += 7) {
@@ -272,7 +266,7 @@ Block random_block(std::mt19937_64& rng, int mode) {
       default: bits = 0; break;
     }
     if (mode != 0 && rng() % 16 == 0) bits &= 0x80000000u;  // signed zeros among the values
-    b[i] = float_of(bits);
+    b[i] = float_from_bits(bits);
   }
   return b;
 }
@@ -355,12 +349,12 @@ std::string describe_dot(const DotCase& c, int count) {
       const std::size_t n = static_cast<std::size_t>(unit.block_size);
       const mx::MxVectorView va{unit.a, n, n, c.a.data(), &c.scale_a};
       const mx::MxVectorView vb{unit.b, n, n, c.b.data(), &c.scale_b};
-      const std::uint32_t want = bits_of(mx::mx_dot(va, vb, accumulation));
+      const std::uint32_t want = float_bits(mx::mx_dot(va, vb, accumulation));
       const std::uint32_t got = get_field(top.d_result_o, 32 * u, 32);
       if (got != want) {
         return ::testing::AssertionFailure() << "dot " << name_of(unit.a) << " . " << name_of(unit.b) << " block size " << unit.block_size << ", case "
-               << received << " (" << c.label << "): RTL " << hex(got, 8) << " (" << std::setprecision(9) << float_of(got)
-               << "), golden " << hex(want, 8) << " (" << float_of(want) << ")" << describe_dot(c, unit.block_size);
+               << received << " (" << c.label << "): RTL " << hex(got, 8) << " (" << std::setprecision(9) << float_from_bits(got)
+               << "), golden " << hex(want, 8) << " (" << float_from_bits(want) << ")" << describe_dot(c, unit.block_size);
       }
     }
     ++received;

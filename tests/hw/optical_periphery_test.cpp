@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "Vtessera_optical_all.h"
+#include "golden/mx/fp32_bits.h"
 #include "golden/optical/matmul.h"
 #include "golden/optical/quantizer.h"
 #include "golden/rng/counter_rng.h"
@@ -29,19 +30,12 @@ namespace {
 
 namespace op = tessera::optical;
 
-std::uint32_t bits_of(float v) {
-  std::uint32_t b;
-  std::memcpy(&b, &v, 4);
-  return b;
-}
-float float_of(std::uint32_t b) {
-  float v;
-  std::memcpy(&v, &b, 4);
-  return v;
-}
+using tessera::mx::float_bits;
+using tessera::mx::float_from_bits;
+
 std::string show(float v) {
   std::ostringstream os;
-  os << "0x" << std::hex << std::setw(8) << std::setfill('0') << bits_of(v) << std::dec << " (" << std::setprecision(9)
+  os << "0x" << std::hex << std::setw(8) << std::setfill('0') << float_bits(v) << std::dec << " (" << std::setprecision(9)
      << v << ")";
   return os.str();
 }
@@ -57,18 +51,18 @@ float random_finite(std::mt19937_64& rng, int mode, float near) {
     case 0: {  // any finite bit pattern
       std::uint32_t b;
       do b = static_cast<std::uint32_t>(rng()); while (((b >> 23) & 0xFF) == 0xFF);
-      return float_of(b);
+      return float_from_bits(b);
     }
     case 1: {  // close to `near` in exponent: cancellation, ties
       const int shift = static_cast<int>(rng() % 30) - 3;
-      const std::uint32_t b = bits_of(near);
+      const std::uint32_t b = float_bits(near);
       const int e = static_cast<int>((b >> 23) & 0xFF) - shift;
-      return float_of((static_cast<std::uint32_t>(rng()) & 0x807FFFFFu) | (static_cast<std::uint32_t>(std::clamp(e, 0, 254)) << 23));
+      return float_from_bits((static_cast<std::uint32_t>(rng()) & 0x807FFFFFu) | (static_cast<std::uint32_t>(std::clamp(e, 0, 254)) << 23));
     }
-    case 2: return float_of((static_cast<std::uint32_t>(rng()) & 0x80000000u) | (static_cast<std::uint32_t>(rng()) >> (9 + rng() % 20)));
+    case 2: return float_from_bits((static_cast<std::uint32_t>(rng()) & 0x80000000u) | (static_cast<std::uint32_t>(rng()) >> (9 + rng() % 20)));
     default: {  // few significant bits: exact results and exact ties
       const std::uint32_t b = static_cast<std::uint32_t>(rng());
-      return float_of((b & 0xFF800000u & 0xBFFFFFFFu) | ((b & 0x7u) << 20) | 0x3C000000u);
+      return float_from_bits((b & 0xFF800000u & 0xBFFFFFFFu) | ((b & 0x7u) << 20) | 0x3C000000u);
     }
   }
 }
@@ -81,14 +75,14 @@ TEST(HwOpticalFp32, AddMulDivEqualHostIeeeArithmetic) {
   for (int i = 0; i < 200000; ++i) {
     const float a = random_finite(rng, i % 4, 1.0f);
     const float b = random_finite(rng, (i / 4) % 4, a);
-    top.fa_i = bits_of(a);
-    top.fb_i = bits_of(b);
+    top.fa_i = float_bits(a);
+    top.fb_i = float_bits(b);
     top.eval();
     const std::string where = "a = " + show(a) + ", b = " + show(b);
-    ASSERT_EQ(top.fadd_o, bits_of(a + b)) << "add: " << where << ": RTL " << show(float_of(top.fadd_o));
-    ASSERT_EQ(top.fmul_o, bits_of(a * b)) << "mul: " << where << ": RTL " << show(float_of(top.fmul_o));
+    ASSERT_EQ(top.fadd_o, float_bits(a + b)) << "add: " << where << ": RTL " << show(float_from_bits(top.fadd_o));
+    ASSERT_EQ(top.fmul_o, float_bits(a * b)) << "mul: " << where << ": RTL " << show(float_from_bits(top.fmul_o));
     if (b != 0.0f) {
-      ASSERT_EQ(top.fdiv_o, bits_of(a / b)) << "div: " << where << ": RTL " << show(float_of(top.fdiv_o));
+      ASSERT_EQ(top.fdiv_o, float_bits(a / b)) << "div: " << where << ": RTL " << show(float_from_bits(top.fdiv_o));
     }
     ++checked;
   }
@@ -129,25 +123,25 @@ float random_input(std::mt19937_64& rng, const op::QuantizerParams& p) {
       float v = op::code_value(q, p);
       if (rng() % 2) v = v + 0.5f * r / static_cast<float>(p.levels - 1);
       const int nudge = static_cast<int>(rng() % 3) - 1;
-      return float_of(bits_of(v) + static_cast<std::uint32_t>(nudge));
+      return float_from_bits(float_bits(v) + static_cast<std::uint32_t>(nudge));
     }
     case 2: return rng() % 2 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
     case 3: return rng() % 2 ? 0.0f : -0.0f;
-    case 4: return float_of((static_cast<std::uint32_t>(rng()) & 0x80000000u) | (static_cast<std::uint32_t>(rng()) >> 9));
+    case 4: return float_from_bits((static_cast<std::uint32_t>(rng()) & 0x80000000u) | (static_cast<std::uint32_t>(rng()) >> 9));
     case 5: return rng() % 2 ? p.min : p.max;
     default: return p.min + r * unit(rng);
   }
 }
 
 void set_dac(Vtessera_optical_all& top, const op::QuantizerParams& p) {
-  top.dac_min_i = bits_of(p.min);
-  top.dac_max_i = bits_of(p.max);
+  top.dac_min_i = float_bits(p.min);
+  top.dac_max_i = float_bits(p.max);
   top.dac_levels_i = p.levels;
-  top.dac_lut_min_i = bits_of(p.lut_min);
+  top.dac_lut_min_i = float_bits(p.lut_min);
 }
 void set_adc(Vtessera_optical_all& top, const op::QuantizerParams& p) {
-  top.adc_min_i = bits_of(p.min);
-  top.adc_max_i = bits_of(p.max);
+  top.adc_min_i = float_bits(p.min);
+  top.adc_max_i = float_bits(p.max);
   top.adc_levels_i = p.levels;
 }
 std::string describe(const op::QuantizerParams& p) {
@@ -166,7 +160,7 @@ TEST(HwOpticalDac, RandomElementsEqualGolden) {
     set_dac(top, p);
     for (int i = 0; i < 100; ++i) {
       const float x = random_input(rng, p);
-      top.dac_x_i = bits_of(x);
+      top.dac_x_i = float_bits(x);
       top.dac_valid_i = 1;
       model.tick();
       ASSERT_TRUE(top.dac_valid_o);
@@ -196,7 +190,7 @@ TEST(HwOpticalAdc, RandomElementsEqualGolden) {
       if (i % 17 == 0) r24 = 0;
       if (i % 19 == 0) r24 = 0xFFFFFF;
       const float u = static_cast<float>(r24) * (1.0f / 16777216.0f);
-      top.adc_y_i = bits_of(y);
+      top.adc_y_i = float_bits(y);
       top.adc_rand24_i = r24;
       top.adc_valid_i = 1;
       model.tick();
@@ -206,7 +200,7 @@ TEST(HwOpticalAdc, RandomElementsEqualGolden) {
       const std::string where = describe(p) + ", y = " + show(y) + ", rand24 = " + std::to_string(r24) +
                                 ", grid position " + show(op::grid_position(y, p));
       ASSERT_EQ(top.adc_code_o, code) << where;
-      ASSERT_EQ(top.adc_value_o, bits_of(value)) << where << ", code " << code << ": RTL value " << show(float_of(top.adc_value_o));
+      ASSERT_EQ(top.adc_value_o, float_bits(value)) << where << ", code " << code << ": RTL value " << show(float_from_bits(top.adc_value_o));
       ++checked;
     }
   }
@@ -240,7 +234,7 @@ TEST(HwOpticalPeriphery, RandomTilesEqualGolden) {
                        std::vector<std::uint32_t>& codes, std::vector<std::int8_t>& signs) {
       set_dac(top, p);
       for (std::size_t i = 0; i < mat.size(); ++i) {
-        top.dac_x_i = bits_of(mat.data[i]);
+        top.dac_x_i = float_bits(mat.data[i]);
         top.dac_valid_i = 1;
         model.tick();
         codes.push_back(top.dac_code_o);
@@ -287,12 +281,12 @@ TEST(HwOpticalPeriphery, RandomTilesEqualGolden) {
                                  key.call * 8u};
     for (std::size_t e = 0; e < m * n; ++e) {
       const float want = op::adc_convert(analog[e], e, spec.output, key);
-      top.adc_y_i = bits_of(static_cast<float>(analog[e]));
+      top.adc_y_i = float_bits(static_cast<float>(analog[e]));
       top.adc_rand24_i = tessera::rng::philox_words(rounding.seed, rounding.stream, e, rounding.draw).w[0] >> 8;
       top.adc_valid_i = 1;
       model.tick();
-      ASSERT_EQ(top.adc_value_o, bits_of(want)) << where << " ADC element " << e << ", analog " << std::setprecision(17)
-                                                << analog[e] << ": RTL " << show(float_of(top.adc_value_o))
+      ASSERT_EQ(top.adc_value_o, float_bits(want)) << where << " ADC element " << e << ", analog " << std::setprecision(17)
+                                                << analog[e] << ": RTL " << show(float_from_bits(top.adc_value_o))
                                                 << ", golden " << show(want);
     }
   }

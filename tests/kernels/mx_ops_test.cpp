@@ -211,14 +211,7 @@ TEST(MxGemm, ExponentExtremesTakeTheExactSlowPath) {
 mx::QuantizedRows random_rows(std::size_t rows, std::size_t cols, ElementFormat f, std::size_t block, int scale_lo,
                               int scale_hi, std::uint32_t seed) {
   std::mt19937 gen(seed);
-  mx::QuantizedRows q;
-  q.rows = rows;
-  q.columns = cols;
-  q.block_size = block;
-  q.blocks_per_row = mx::blocks_for(cols, block);
-  q.format = f;
-  q.codes.resize(rows * cols);
-  q.scales.resize(rows * q.blocks_per_row);
+  mx::QuantizedRows q = mx::empty_quantized_rows(rows, cols, f, block);
   std::uniform_int_distribution<int> code(0, static_cast<int>(mx::code_count(f)) - 1), scale(scale_lo, scale_hi);
   for (auto& c : q.codes) c = static_cast<std::uint8_t>(code(gen));
   for (auto& s : q.scales) s = static_cast<std::uint8_t>(scale(gen));

@@ -7,22 +7,19 @@
 #include <cstring>
 #include <limits>
 
+#include "golden/mx/fp32_bits.h"
 #include "golden/optical/quantizer.h"
 #include "tests/golden/optical/reference_quantizer.h"
 
 namespace tessera::optical {
 namespace {
 
-std::uint32_t bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
+using mx::float_bits;
 
 void expect_same(float x, const QuantizerParams& p) {
   const auto ref = test::reference_quantize(x, p.min, p.max, p.levels, p.lut_min);
   ASSERT_EQ(code_deterministic(x, p), ref.code) << "x=" << x << " L=" << p.levels;
-  ASSERT_EQ(bits(quantize_deterministic(x, p)), bits(ref.value)) << "x=" << x;
+  ASSERT_EQ(float_bits(quantize_deterministic(x, p)), float_bits(ref.value)) << "x=" << x;
 }
 
 TEST(OpticalQuantizerExhaustive, EveryCodeBoundaryAndTie) {

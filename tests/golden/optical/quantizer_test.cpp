@@ -11,16 +11,13 @@
 #include <vector>
 
 #include "golden/common/error.h"
+#include "golden/mx/fp32_bits.h"
 #include "tests/golden/optical/reference_quantizer.h"
 
 namespace tessera::optical {
 namespace {
 
-std::uint32_t bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
+using mx::float_bits;
 
 // --- hand-derived values: L = 256 over [-1, 1]; r + 1e-8f == 2 in float32 -----------------------
 
@@ -112,7 +109,7 @@ TEST(OpticalQuantizer, DeterministicEqualsReferenceOnRandomInputs) {
       const float x = dist(gen);
       const auto ref = test::reference_quantize(x, lo, hi, levels, lut);
       ASSERT_EQ(code_deterministic(x, p), ref.code) << x;
-      ASSERT_EQ(bits(quantize_deterministic(x, p)), bits(ref.value)) << x;
+      ASSERT_EQ(float_bits(quantize_deterministic(x, p)), float_bits(ref.value)) << x;
     }
   }
 }
@@ -126,7 +123,7 @@ TEST(OpticalQuantizer, TensorQuantizeMatchesElementwise) {
   const QuantizedTensor t = quantize(x.data(), x.size(), p, Rounding::deterministic, {}, "x");
   for (std::size_t i = 0; i < x.size(); ++i) {
     EXPECT_EQ(t.codes[i], code_deterministic(x[i], p));
-    EXPECT_EQ(bits(t.values[i]), bits(dequantize(t.codes[i], p)));
+    EXPECT_EQ(float_bits(t.values[i]), float_bits(dequantize(t.codes[i], p)));
   }
 }
 
@@ -204,7 +201,7 @@ TEST(OpticalQuantizer, StochasticSameKeySameResultAnyOrderAnyThreads) {
     }
     for (auto& th : pool) th.join();
     for (std::size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(bits(out[i]), bits(sequential.values[i])) << "threads " << threads << " i " << i;
+      ASSERT_EQ(float_bits(out[i]), float_bits(sequential.values[i])) << "threads " << threads << " i " << i;
     }
   }
 }

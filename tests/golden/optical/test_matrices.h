@@ -2,19 +2,15 @@
 // Seeded operands and bit-level comparisons shared by the optical tests.
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <random>
 #include <vector>
 
+#include "golden/mx/fp32_bits.h"
 #include "golden/optical/matrix.h"
 
 namespace tessera::optical::test {
 
-inline std::uint32_t float_bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
+using mx::float_bits;
 
 // rows x cols of N(0, sigma^2), reproducible from `seed`.
 inline Matrix random_matrix(std::size_t rows, std::size_t cols, float sigma, std::uint32_t seed) {
