@@ -10,5 +10,9 @@ void register_approx_commands(CLI::App& root);   // tessera approx ...
 void register_optical_commands(CLI::App& root);  // tessera optical ...
 void register_demo_command(CLI::App& root);      // tessera demo
 void register_run_commands(CLI::App& root);      // tessera run, tessera map
+void register_power_commands(CLI::App& root);    // tessera power characterize ...
+// tessera power --trace DIR, power estimate, power fit (sim/cli/power_trace_commands.cpp); called by
+// register_power_commands on its `power` app.
+void register_power_trace_commands(CLI::App* power);
 
 }  // namespace tessera::cli

@@ -23,6 +23,8 @@ struct RunArguments {
   pipeline::RunOptions options;
   std::string network = "digits_vit";
   std::string report_dir;
+  std::string trace_dir;
+  tracing::TraceOptions trace;
 };
 
 // A one-line progress bar on standard error, drawn only when it is a terminal.
@@ -51,9 +53,16 @@ void run(RunArguments arguments) {
   } else if (options.rules_path.empty() || options.data_path.empty()) {
     throw InputError("run: --model needs --rules R.json and --data X.npy");
   }
+  if (!arguments.trace_dir.empty()) {
+    arguments.trace.directory = arguments.trace_dir;
+    options.trace = arguments.trace;
+  }
   options.progress = draw_progress;
   const report::RunReport result = pipeline::run_network(options);
   report::print_report(result, std::cout);
+  if (!result.trace_files.empty()) {
+    std::cout << result.trace_files.size() << " trace(s) written to " << arguments.trace_dir << "\n";
+  }
   if (!arguments.report_dir.empty()) {
     report::write_report(result, arguments.report_dir);
     std::cout << "report written to " << arguments.report_dir
@@ -111,6 +120,22 @@ void register_run_commands(CLI::App& root) {
       ->capture_default_str();
   run_command->add_option("--report", arguments->report_dir,
                           "Write report.json, layers.csv and report.html into this folder");
+  CLI::Option* trace_option = run_command->add_option(
+      "--trace", arguments->trace_dir,
+      "Record the operand streams the selected approx layers' arrays consume (one .ttrace per layer, "
+      "traces/FORMAT.md) into this folder");
+  run_command->add_option("--trace-layers", arguments->trace.layer_regex,
+                          "Regular expression selecting the layers to trace (searched in the node name)")
+      ->capture_default_str()
+      ->needs(trace_option);
+  run_command->add_option("--trace-tiles", arguments->trace.tiles_per_layer,
+                          "Weight tiles sampled per traced layer (fixed seed)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->needs(trace_option);
+  run_command->add_option("--trace-seed", arguments->trace.seed, "Seed of the tile sampling")
+      ->capture_default_str()
+      ->needs(trace_option);
   run_command->callback([arguments] { run(*arguments); });
 
   auto model = std::make_shared<std::string>();

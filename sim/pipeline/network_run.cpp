@@ -17,8 +17,11 @@
 #include "sim/mapping/rules.h"
 #include "sim/metrics/error_stats.h"
 #include "sim/onnx/loader.h"
+#include "sim/power/trace_power.h"
 #include "sim/runtime/executor.h"
 #include "sim/runtime/optimize.h"
+#include "sim/tracing/activity_pricing.h"
+#include "sim/tracing/approx_trace_reader.h"
 #include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
 
@@ -163,6 +166,38 @@ void accumulate(std::map<std::string, LayerAccumulator>& layers,
   }
 }
 
+// Traced layers priced gate-level: their recorded tiles replayed through the multiplier's netlist,
+// energy per MAC times the layer's MACs per image. Needs Yosys; problems become warnings.
+void add_gate_level(report::RunReport& report, const RunOptions& options) {
+  if (report.trace_files.empty()) return;
+  std::vector<tracing::ApproxLayerTrace> traces;
+  for (const std::string& path : report.trace_files) traces.push_back(tracing::read_approx_trace(path));
+  std::map<std::string, std::vector<tracing::ApproxLayerTrace>> by_multiplier;
+  for (auto& trace : traces) by_multiplier[trace.multiplier].push_back(std::move(trace));
+  for (const auto& [multiplier, layers] : by_multiplier) {
+    power::TracePowerOptions power_options;
+    power_options.gate_level = true;
+    power_options.gate.library = options.power_library;
+    std::vector<power::LayerPowerEstimate> estimates;
+    try {
+      estimates = power::trace_power(layers, power_options);
+    } catch (const Error& e) {
+      report.warnings.push_back(std::string("gate-level energy of the traced ") + multiplier + " layers: " + e.what());
+      continue;
+    }
+    for (const power::LayerPowerEstimate& estimate : estimates) {
+      for (report::LayerTally& tally : report.layers) {
+        if (tally.node_name != estimate.layer || !estimate.gate || estimate.macs == 0) continue;
+        tally.multiplier_energy_pj["gate-level"] =
+            estimate.gate->total_pj() / static_cast<double>(estimate.macs) * static_cast<double>(tally.macs);
+        tally.multiplier_energy_note += std::string(tally.multiplier_energy_note.empty() ? "" : "; ") + "gate-level: " +
+                                        options.power_library + ", " + std::to_string(estimate.macs) +
+                                        " traced MACs, zero-delay";
+      }
+    }
+  }
+}
+
 }  // namespace
 
 RunOptions bundled_run(const std::string& network_name) {
@@ -203,6 +238,29 @@ report::RunReport run_network(const RunOptions& options) {
 
   runtime::Executor executor(std::move(model.graph));
   mapping::EmulatedNetwork network(executor, mapped);
+  // Every approx layer's multipliers priced from a sample of the operands it processes.
+  std::map<std::string, tracing::ActivitySampler> samplers;
+  for (const std::string& node : network.mapped_nodes()) {
+    units::EmulatedOp& op = network.op(node);
+    if (op.kind() != units::UnitKind::approx) continue;
+    std::optional<tracing::MultiplierEnergyModel> model =
+        tracing::multiplier_energy_model(op.config().approx.multiplier, options.power_library);
+    if (!model) continue;
+    auto [it, inserted] = samplers.emplace(
+        node, tracing::ActivitySampler(std::move(*model), accelerators.at(node), options.activity_tiles, 0));
+    op.add_approx_operand_tap(it->second.tap(op));
+  }
+  std::optional<tracing::TraceRecorder> recorder;
+  if (options.trace) {
+    recorder.emplace(*options.trace, executor.graph().name.empty() ? options.model_path : executor.graph().name);
+    std::size_t layer_index = 0;
+    for (const std::string& node : network.mapped_nodes()) {
+      units::EmulatedOp& op = network.op(node);
+      ++layer_index;
+      if (op.kind() != units::UnitKind::approx || !recorder->selects(node)) continue;
+      op.add_approx_operand_tap(recorder->approx_tap(op, accelerators.at(node), layer_index));
+    }
+  }
   const std::size_t batch_size =
       batch_size_for(input, options.batch_images, image_count, options.data_path);
   std::vector<runtime::TensorMap> calibration_batches;
@@ -283,6 +341,24 @@ report::RunReport run_network(const RunOptions& options) {
     task.top1_emulated = static_cast<double>(emulated_correct) / n;
     task.agreement = static_cast<double>(agree) / n;
     report.task = task;
+  }
+  for (report::LayerTally& tally : report.layers) {
+    const auto energy = tally.energy_pj.find("multiplier");
+    if (energy != tally.energy_pj.end()) tally.multiplier_energy_pj["table"] = energy->second;
+    const auto sampler = samplers.find(tally.node_name);
+    if (sampler != samplers.end() && sampler->second.pj_per_mac()) {
+      tally.multiplier_energy_pj["data-dependent"] = *sampler->second.pj_per_mac() * static_cast<double>(tally.macs);
+      tally.multiplier_energy_note = "data-dependent: " + sampler->second.model().note + "; " +
+                                     std::to_string(sampler->second.sampled_macs()) + " MACs sampled";
+    }
+  }
+  if (recorder) {
+    for (const tracing::WrittenTrace& trace : recorder->written()) report.trace_files.push_back(trace.path);
+    add_gate_level(report, options);
+    if (recorder->written().empty()) {
+      report.warnings.push_back("--trace: no approx layer matched '" + options.trace->layer_regex +
+                                "'; nothing was recorded (traces cover approx layers)");
+    }
   }
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -5,9 +5,11 @@
 // FP32 inputs; propagated: fed the emulated network's activations) and end to end the top-1.
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "sim/report/tally.h"
+#include "sim/tracing/approx_trace.h"
 
 namespace tessera::pipeline {
 
@@ -22,6 +24,13 @@ struct RunOptions {
   std::size_t calibration_images = 64;
   std::size_t batch_images = 64;   // images per network run
   std::size_t max_images = 0;      // 0: every image of the data
+  // Record the operand streams of the selected approx layers (tessera run --trace); the traced
+  // layers are also priced gate-level (their recorded tiles through the multiplier's netlist).
+  std::optional<tracing::TraceOptions> trace;
+  // Standard-cell library of the data-dependent and gate-level multiplier energies ("sky130",
+  // "osu018"), and the weight tiles per approx layer whose operand activity prices its multipliers.
+  std::string power_library = "sky130";
+  std::size_t activity_tiles = 4;
   // Called after each batch with (images done, images in total).
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -102,6 +102,18 @@ metrics::ErrorStats error_stats_from_json(const json& value, const std::string& 
   return stats;
 }
 
+// An optional object of name -> energy (pJ); empty when absent.
+std::map<std::string, double> energy_map(const FieldReader& in, const char* key) {
+  std::map<std::string, double> energies;
+  if (!in.has(key)) return energies;
+  const std::string where = in.field(key);
+  if (!in.required(key).is_object()) FieldReader::fail(where, "expected an object of name -> energy_pj");
+  for (const auto& [name, amount] : in.required(key).items()) {
+    energies[name] = FieldReader::number_at(amount, where + "." + name);
+  }
+  return energies;
+}
+
 LayerTally layer_from_json(const json& value, const std::string& path) {
   const FieldReader in(value, path);
   LayerTally layer;
@@ -118,16 +130,10 @@ LayerTally layer_from_json(const json& value, const std::string& path) {
   if (in.has("latency_cycles") && !in.required("latency_cycles").is_null()) {
     layer.latency_cycles = in.unsigned_integer("latency_cycles");
   }
-  if (in.has("energy_pj")) {
-    const std::string where = in.field("energy_pj");
-    if (!in.required("energy_pj").is_object()) {
-      FieldReader::fail(where, "expected an object of component -> energy_pj");
-    }
-    for (const auto& [component, amount] : in.required("energy_pj").items()) {
-      layer.energy_pj[component] = FieldReader::number_at(amount, where + "." + component);
-    }
-  }
+  layer.energy_pj = energy_map(in, "energy_pj");
   layer.energy_source = in.optional_string("energy_source");
+  layer.multiplier_energy_pj = energy_map(in, "multiplier_energy_pj");
+  layer.multiplier_energy_note = in.optional_string("multiplier_energy_note");
   return layer;
 }
 
@@ -202,6 +208,10 @@ json to_json(const LayerTally& layer) {
   for (const auto& [component, amount] : layer.energy_pj) energy[component] = number_to_json(amount);
   out["energy_pj"] = std::move(energy);
   out["energy_source"] = layer.energy_source;
+  json multiplier = json::object();
+  for (const auto& [method, amount] : layer.multiplier_energy_pj) multiplier[method] = number_to_json(amount);
+  out["multiplier_energy_pj"] = std::move(multiplier);
+  out["multiplier_energy_note"] = layer.multiplier_energy_note;
   return out;
 }
 
@@ -232,6 +242,7 @@ json to_json(const RunReport& report) {
   for (const auto& layer : report.layers) layers.push_back(to_json(layer));
   out["layers"] = std::move(layers);
   out["warnings"] = report.warnings;
+  out["trace_files"] = report.trace_files;
   out["wall_time_s"] = number_to_json(report.wall_time_s);
   json points = json::array();
   for (const auto& point : report.comparison_points) {
@@ -242,6 +253,21 @@ json to_json(const RunReport& report) {
   out["comparison_points"] = std::move(points);
   return out;
 }
+
+namespace {
+// An optional array of strings; empty when absent.
+std::vector<std::string> optional_strings(const FieldReader& in, const char* key) {
+  std::vector<std::string> strings;
+  if (!in.has(key)) return strings;
+  const json& values = in.required(key);
+  if (!values.is_array()) FieldReader::fail(key, "expected an array of strings");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!values[i].is_string()) FieldReader::fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a string");
+    strings.push_back(values[i].get<std::string>());
+  }
+  return strings;
+}
+}  // namespace
 
 LayerTally layer_tally_from_json(const json& value) { return layer_from_json(value, "layer"); }
 
@@ -269,16 +295,8 @@ RunReport run_report_from_json(const json& value) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     report.layers.push_back(layer_from_json(layers[i], "layers[" + std::to_string(i) + "]"));
   }
-  if (in.has("warnings")) {
-    const json& warnings = in.required("warnings");
-    if (!warnings.is_array()) FieldReader::fail("warnings", "expected an array of strings");
-    for (std::size_t i = 0; i < warnings.size(); ++i) {
-      if (!warnings[i].is_string()) {
-        FieldReader::fail("warnings[" + std::to_string(i) + "]", "expected a string");
-      }
-      report.warnings.push_back(warnings[i].get<std::string>());
-    }
-  }
+  report.warnings = optional_strings(in, "warnings");
+  report.trace_files = optional_strings(in, "trace_files");
   report.wall_time_s = in.number("wall_time_s");
   if (in.has("comparison_points")) {
     const json& points = in.required("comparison_points");

@@ -45,6 +45,12 @@ struct LayerTally {
   // "modulator", ...). Empty means no estimate, which is different from an estimate of zero.
   std::map<std::string, double> energy_pj;
   std::string energy_source;  // how the energy was obtained: "table", "data-dependent", "gate-level"
+  // The multipliers' energy per image, three ways (pJ): "table" (the energy table's figure, as in
+  // energy_pj["multiplier"]), "data-dependent" (a fitted activity model on a seeded sample of the
+  // operands this layer processed), "gate-level" (traced layers: the recorded tiles replayed through
+  // the multiplier's gate netlist, per MAC, times the layer's MACs). Methods not available are absent.
+  std::map<std::string, double> multiplier_energy_pj;
+  std::string multiplier_energy_note;  // which model and library, and any scaling
 
   bool has_energy() const { return !energy_pj.empty(); }
   double total_energy_pj() const;  // 0 when there is no estimate
@@ -76,6 +82,7 @@ struct RunReport {
   std::vector<LayerTally> layers;  // in execution order
   std::vector<std::string> warnings;  // e.g. "rule 3 (regex 'fc.*') matched no node"
   double wall_time_s = 0.0;
+  std::vector<std::string> trace_files;  // traces written by this run (tessera run --trace)
   // Other configurations to plot beside this run (a sweep); this run itself is not listed.
   std::vector<OperatingPoint> comparison_points;
 };

@@ -1,13 +1,5 @@
 #include "sim/rtl/characterize.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,120 +8,12 @@
 
 #include "golden/common/data_path.h"
 #include "golden/common/error.h"
+#include "sim/rtl/tools.h"
 
 namespace tessera::rtl {
 namespace fs = std::filesystem;
 
 namespace {
-
-// --- running the tools ------------------------------------------------------------------------
-
-std::string tool_path(const char* env, const char* fallback) {
-  const char* value = std::getenv(env);
-  return (value != nullptr && *value != '\0') ? value : fallback;
-}
-std::string yosys_tool() { return tool_path("TESSERA_YOSYS", "yosys"); }
-std::string verilator_tool() { return tool_path("TESSERA_VERILATOR", "verilator"); }
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error("cannot write " + path.string());
-}
-
-// Runs argv in `cwd` (no shell), output to `log`. Throws Error when the program cannot start.
-ToolRun run_tool(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid < 0) throw Error(std::string("cannot start ") + argv[0] + ": " + std::strerror(errno));
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-      close(fd);
-    }
-    if (chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);  // exec failed: reported below
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error(std::string("waiting for ") + argv[0] + ": " + std::strerror(errno));
-  }
-  ToolRun run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.output = read_text(log);
-  if (run.exit_code == 127 && run.output.empty()) {
-    throw Error(argv[0] + " not found: install it (Debian: apt-get install " +
-                (argv[0].find("yosys") != std::string::npos ? "yosys" : "verilator") +
-                ") or name it in " +
-                (argv[0].find("yosys") != std::string::npos ? "TESSERA_YOSYS" : "TESSERA_VERILATOR"));
-  }
-  return run;
-}
-
-// The lines of a tool's output that carry its complaint (ERROR / %Error), or its tail.
-std::string tool_message(const std::string& output) {
-  std::istringstream in(output);
-  std::string line, picked;
-  int count = 0;
-  while (std::getline(in, line) && count < 12) {
-    if (line.find("ERROR") != std::string::npos || line.find("%Error") != std::string::npos ||
-        line.find("error:") != std::string::npos) {
-      picked += "  " + line + "\n";
-      ++count;
-    }
-  }
-  if (!picked.empty()) return picked;
-  const std::size_t keep = 1500;
-  return output.size() > keep ? "  ..." + output.substr(output.size() - keep) : output;
-}
-
-// A scratch directory: the caller's (kept) or a fresh temporary one (removed).
-class WorkDir {
- public:
-  explicit WorkDir(const fs::path& requested, const std::string& sub) {
-    if (!requested.empty()) {
-      path_ = requested / sub;
-      fs::create_directories(path_);
-      return;
-    }
-    std::string pattern = (fs::temp_directory_path() / "tessera-rtl-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw Error("cannot create a temporary directory: " + std::string(std::strerror(errno)));
-    }
-    path_ = pattern;
-    remove_ = true;
-  }
-  ~WorkDir() {
-    if (remove_) {
-      std::error_code ignored;
-      fs::remove_all(path_, ignored);
-    }
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool remove_ = false;
-};
 
 bool is_identifier(const std::string& name) {
   static const std::regex id("[A-Za-z_][A-Za-z0-9_$]*");

@@ -74,6 +74,17 @@ NodeAnalysis analyze_node(const Node& node, const ConstantLookup& constants, Uni
 // analyze_node(...).support.
 Support supports(const Node& node, const ConstantLookup& constants, const UnitConfig& config);
 
+// The integer GEMM an approx unit really computes: activation codes on multiplier port A
+// (M x K, row-major), weight codes on port B (N x K, row-major), as its weight-stationary array
+// consumes them (conv: after im2col, so row (n, oy, ox), column (ci, ky, kx); padding taps are
+// code 0). What trace recording (sim/tracing) and activity-based energy read.
+struct ApproxGemmOperands {
+  const std::int8_t* activations = nullptr;
+  const std::int8_t* weights = nullptr;
+  std::size_t m = 0, n = 0, k = 0;
+};
+using ApproxOperandTap = std::function<void(const ApproxGemmOperands&)>;
+
 class EmulatedOp {
  public:
   virtual ~EmulatedOp() = default;
@@ -114,6 +125,11 @@ class EmulatedOp {
   std::uint64_t total_macs() const { return total_macs_; }
   std::uint64_t runs() const { return runs_; }
 
+  // Taps are called, in the order added, with every integer GEMM an approx op computes (grouped
+  // convolutions excepted: their groups are separate GEMMs the taps do not see). Other kinds never
+  // call them.
+  void add_approx_operand_tap(ApproxOperandTap tap) { approx_operand_taps_.push_back(std::move(tap)); }
+
  protected:
   EmulatedOp(const Node& node, NodeAnalysis analysis, UnitConfig config, std::uint32_t unit_id);
 
@@ -135,6 +151,10 @@ class EmulatedOp {
   std::size_t calibration_batches_ = 0;
   GemmWork last_work_;
   std::uint64_t total_macs_ = 0, runs_ = 0;
+  std::vector<ApproxOperandTap> approx_operand_taps_;
+  void call_approx_operand_taps(const ApproxGemmOperands& operands) const {
+    for (const ApproxOperandTap& tap : approx_operand_taps_) tap(operands);
+  }
 };
 
 // Builds the op of `node` on the unit `config` (kind approx, mx or optical). `unit_id` must be

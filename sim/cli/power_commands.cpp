@@ -1,0 +1,103 @@
+// tessera power ...: gate-level power of multipliers on real standard-cell libraries.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "golden/common/error.h"
+#include "golden/io/atomic_file.h"
+#include "sim/cli/commands.h"
+#include "sim/power/characterize.h"
+#include "sim/power/trace_streams.h"
+
+namespace tessera::cli {
+namespace {
+
+struct PowerCharacterizeOptions {
+  std::vector<std::string> rtl_sources;
+  std::string top;
+  std::string library = "sky130";
+  std::string structure = "keep";
+  std::string vectors = "uniform";
+  std::size_t ops = 20000;
+  std::uint64_t seed = 1;
+  std::vector<std::string> parameters;  // NAME=VALUE
+  std::string port_a, port_b, port_o;   // empty: A/B/O, or a_i/b_i/p_o for tessera_mul8s*
+  double clock_period_ns = 10.0;
+  bool per_op_energy = false;
+  bool opensta = false;
+  std::string json_out;
+  std::string work_dir;
+};
+
+std::pair<std::string, std::string> split_parameter(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    throw InputError("power characterize: --param '" + text + "': expected NAME=VALUE");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+void run_power_characterize(const PowerCharacterizeOptions& options) {
+  power::PowerSpec spec;
+  for (const auto& source : options.rtl_sources) spec.sources.emplace_back(source);
+  spec.top = options.top;
+  for (const auto& p : options.parameters) spec.parameters.push_back(split_parameter(p));
+  // tessera's multipliers use lowRISC port names.
+  const bool tessera_unit = spec.top.rfind("tessera_mul8s", 0) == 0;
+  spec.port_a = !options.port_a.empty() ? options.port_a : (tessera_unit ? "a_i" : "A");
+  spec.port_b = !options.port_b.empty() ? options.port_b : (tessera_unit ? "b_i" : "B");
+  spec.port_o = !options.port_o.empty() ? options.port_o : (tessera_unit ? "p_o" : "O");
+  spec.library = options.library;
+  spec.structure = power::parse_structure(options.structure);
+  if (options.vectors != "uniform") spec.streams = power::operand_streams_from_traces(options.vectors);
+  spec.uniform_ops = options.ops;
+  spec.seed = options.seed;
+  spec.clock_period_ns = options.clock_period_ns;
+  spec.per_op_energy = options.per_op_energy;
+  spec.opensta = options.opensta;
+  spec.work_dir = options.work_dir;
+  const std::string text = power::characterize_power(spec).to_json().dump() + "\n";
+  if (!options.json_out.empty()) io::write_file_atomically(options.json_out, text);
+  std::cout << text;
+}
+
+}  // namespace
+
+void register_power_commands(CLI::App& root) {
+  CLI::App* power = root.add_subcommand("power", "Gate-level power of arithmetic units on real cell libraries");
+
+  auto options = std::make_shared<PowerCharacterizeOptions>();
+  CLI::App* characterize = power->add_subcommand(
+      "characterize",
+      "Synthesise an 8x8 signed multiplier onto a cell library (Yosys), check the netlist against the RTL, "
+      "replay operand vectors through it and print energy per operation as one JSON object");
+  characterize->add_option("--rtl", options->rtl_sources, "Verilog/SystemVerilog source (repeat for several)")
+      ->required();
+  characterize->add_option("--top", options->top, "Top module")->required();
+  characterize->add_option("--lib", options->library, "Cell library: sky130 or osu018")->capture_default_str();
+  characterize->add_option("--structure", options->structure,
+                           "keep (one cell per Yosys gate, the RTL's structure) or restructure (abc)")
+      ->capture_default_str();
+  characterize->add_option("--vectors", options->vectors, "uniform, or a trace directory (tessera run --trace)")
+      ->capture_default_str();
+  characterize->add_option("--ops", options->ops, "Number of uniform random operand pairs")->capture_default_str();
+  characterize->add_option("--seed", options->seed, "Seed of the uniform operands")->capture_default_str();
+  characterize->add_option("--param", options->parameters, "Top-level parameter NAME=VALUE (repeat)");
+  characterize->add_option("--port-a", options->port_a, "Activation input, 8 bits (default A; a_i for tessera_mul8s*)");
+  characterize->add_option("--port-b", options->port_b, "Weight input, 8 bits (default B; b_i for tessera_mul8s*)");
+  characterize->add_option("--port-o", options->port_o, "Product output, 16 bits (default O; p_o for tessera_mul8s*)");
+  characterize->add_option("--clock-period-ns", options->clock_period_ns, "One operation per clock period, ns")
+      ->capture_default_str();
+  characterize->add_flag("--per-op", options->per_op_energy, "Include per_op_energy_pj (dynamic energy of each op)");
+  characterize->add_flag("--opensta", options->opensta,
+                         "Also compare switching and leakage power with OpenSTA on the same activities");
+  characterize->add_option("--json-out", options->json_out, "Also write the JSON object to this file");
+  characterize->add_option("--work-dir", options->work_dir, "Keep netlists, scripts and tool logs here");
+  characterize->callback([options] { run_power_characterize(*options); });
+
+  register_power_trace_commands(power);
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,245 @@
+// tessera power --trace DIR: per-layer multiplier energy of recorded traces, from the energy table,
+// the fitted data-dependent model and (--gate-level) the gate-level reference with the model's error.
+// tessera power fit --trace DIR: fits that model on gate-level energies of traced layers and checks
+// it on held-out layers.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "golden/common/error.h"
+#include "golden/io/atomic_file.h"
+#include "sim/cli/commands.h"
+#include "sim/power/trace_power.h"
+#include "sim/report/text_table.h"
+#include "sim/tracing/activity_pricing.h"
+#include "sim/tracing/approx_trace_reader.h"
+#include "traces/activity/model_file.h"
+#include "traces/activity/model_quality.h"
+
+namespace tessera::cli {
+namespace {
+
+struct CircuitArguments {
+  std::vector<std::string> rtl;
+  std::string top;
+  std::vector<std::string> parameters;  // NAME=VALUE
+  std::string port_a = "A", port_b = "B", port_o = "O";
+};
+
+struct TracePowerArguments {
+  std::string trace_dir;
+  std::string library = "sky130";
+  std::string structure = "keep";
+  std::string model_path;
+  bool gate_level = false;
+  std::string json_out;
+  CircuitArguments circuit;
+};
+
+struct FitArguments {
+  std::string trace_dir;
+  std::string validate_dir;
+  std::string out;
+  std::string library = "sky130";
+  std::string structure = "keep";
+  std::vector<std::string> features;
+  CircuitArguments circuit;
+};
+
+void add_circuit_options(CLI::App* command, CircuitArguments& circuit) {
+  command->add_option("--rtl", circuit.rtl, "Verilog of the multiplier (repeat for several files); default: "
+                                            "tessera's RTL of the traces' multiplier");
+  command->add_option("--top", circuit.top, "Top module of --rtl");
+  command->add_option("--param", circuit.parameters, "Top-level parameter NAME=VALUE (repeatable)");
+  command->add_option("--port-a", circuit.port_a, "Activation input port, 8 bits")->capture_default_str();
+  command->add_option("--port-b", circuit.port_b, "Weight input port, 8 bits")->capture_default_str();
+  command->add_option("--port-o", circuit.port_o, "Product output port, 16 bits")->capture_default_str();
+}
+
+std::optional<power::MultiplierCircuit> circuit_from(const CircuitArguments& arguments) {
+  if (arguments.rtl.empty()) {
+    if (!arguments.top.empty()) throw InputError("--top needs --rtl FILE");
+    return std::nullopt;
+  }
+  if (arguments.top.empty()) throw InputError("--rtl needs --top MODULE");
+  power::MultiplierCircuit circuit;
+  for (const std::string& file : arguments.rtl) circuit.sources.emplace_back(file);
+  circuit.top = arguments.top;
+  for (const std::string& parameter : arguments.parameters) {
+    const std::size_t eq = parameter.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError("--param '" + parameter + "': expected NAME=VALUE");
+    circuit.parameters.emplace_back(parameter.substr(0, eq), parameter.substr(eq + 1));
+  }
+  circuit.port_a = arguments.port_a;
+  circuit.port_b = arguments.port_b;
+  circuit.port_o = arguments.port_o;
+  circuit.description = arguments.top + " from " + arguments.rtl.front();
+  return circuit;
+}
+
+power::MultiplierCircuit resolve_circuit(const CircuitArguments& arguments, const std::string& multiplier) {
+  if (auto given = circuit_from(arguments)) return *given;
+  if (auto ours = power::tessera_circuit_for(multiplier)) return *ours;
+  throw ConfigError("tessera has no circuit for multiplier '" + multiplier +
+                    "'; give its Verilog with --rtl FILE --top MODULE");
+}
+
+std::string fixed(double value, int digits) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << value;
+  return out.str();
+}
+
+double per_mac(double pj, std::uint64_t macs) { return macs == 0 ? 0.0 : pj / static_cast<double>(macs); }
+
+void run_trace_power(const TracePowerArguments& arguments) {
+  const std::vector<tracing::ApproxLayerTrace> layers = tracing::read_approx_traces(arguments.trace_dir);
+  power::TracePowerOptions options;
+  options.gate_level = arguments.gate_level;
+  options.gate.library = arguments.library;
+  options.gate.structure = power::parse_structure(arguments.structure);
+  options.circuit = circuit_from(arguments.circuit);
+  std::string model_note;
+  if (!arguments.model_path.empty()) {
+    options.model = traces::activity::load_model(arguments.model_path);
+    model_note = arguments.model_path;
+  } else if (auto shipped = tracing::multiplier_energy_model(layers.front().multiplier, arguments.library)) {
+    if (shipped->scale != 1.0) {
+      model_note = shipped->note + " (not applied here: give --model; the table column shows the scaling)";
+    } else {
+      options.model = shipped->model;
+      model_note = shipped->note;
+    }
+  }
+  const std::vector<power::LayerPowerEstimate> estimates = power::trace_power(layers, options);
+
+  nlohmann::json out = {{"trace_dir", arguments.trace_dir}, {"library", arguments.library}, {"model", model_note}};
+  nlohmann::json rows = nlohmann::json::array();
+  report::TextTable table({"layer", "multiplier", "MACs traced", "table pJ/MAC", "model pJ/MAC", "gate pJ/MAC",
+                           "switching", "internal", "leakage", "model err", "per-op R2"});
+  for (const power::LayerPowerEstimate& e : estimates) {
+    nlohmann::json row = {{"layer", e.layer}, {"trace", e.path}, {"multiplier", e.multiplier}, {"macs", e.macs},
+                          {"table_pj", e.table_pj}, {"table_source", e.table_source}};
+    std::vector<std::string> cells = {e.layer, e.multiplier, std::to_string(e.macs), fixed(per_mac(e.table_pj, e.macs), 4),
+                                      "-", "-", "-", "-", "-", "-", "-"};
+    if (e.model_pj) {
+      row["model_pj"] = *e.model_pj;
+      cells[4] = fixed(per_mac(*e.model_pj, e.macs), 4);
+    }
+    if (e.gate) {
+      row["gate_pj"] = {{"total", e.gate->total_pj()}, {"switching", e.gate->switching_pj},
+                        {"internal", e.gate->internal_pj}, {"clock", e.gate->clock_pj}, {"leakage", e.gate->leakage_pj}};
+      cells[5] = fixed(per_mac(e.gate->total_pj(), e.macs), 4);
+      cells[6] = fixed(per_mac(e.gate->switching_pj, e.macs), 4);
+      cells[7] = fixed(per_mac(e.gate->internal_pj, e.macs), 4);
+      cells[8] = fixed(per_mac(e.gate->leakage_pj, e.macs), 5);
+    }
+    if (const auto error = e.model_error()) {
+      row["model_error"] = *error;
+      cells[9] = fixed(100.0 * *error, 2) + " %";
+    }
+    if (e.per_op_r2) {
+      row["per_op_r2"] = *e.per_op_r2;
+      cells[10] = fixed(*e.per_op_r2, 3);
+    }
+    rows.push_back(row);
+    table.add_row(cells);
+  }
+  out["layers"] = rows;
+  table.print(std::cout);
+  std::cout << "table: models/energy (45 nm figures); model and gate: " << arguments.library
+            << (model_note.empty() ? "" : "; model: " + model_note) << "\n";
+  if (!arguments.json_out.empty()) io::write_file_atomically(arguments.json_out, out.dump(2) + "\n");
+}
+
+void run_fit(const FitArguments& arguments) {
+  const std::vector<tracing::ApproxLayerTrace> training = tracing::read_approx_traces(arguments.trace_dir);
+  power::GateLevelOptions gate;
+  gate.library = arguments.library;
+  gate.structure = power::parse_structure(arguments.structure);
+  const power::MultiplierCircuit circuit = resolve_circuit(arguments.circuit, training.front().multiplier);
+  const traces::activity::LinearEnergyModel model = power::fit_multiplier_model(training, circuit, gate, arguments.features);
+  nlohmann::json out = {{"model", traces::activity::model_to_json(model)}};
+  if (!arguments.validate_dir.empty()) {
+    const std::vector<tracing::ApproxLayerTrace> held_out = tracing::read_approx_traces(arguments.validate_dir);
+    power::TracePowerOptions options;
+    options.model = model;
+    options.gate_level = true;
+    options.gate = gate;
+    options.circuit = circuit;
+    nlohmann::json layers = nlohmann::json::array();
+    double worst = 0.0, sum_abs = 0.0, min_r2 = 1.0;
+    std::size_t count = 0;
+    for (const power::LayerPowerEstimate& e : power::trace_power(held_out, options)) {
+      const double error = e.model_error().value_or(0.0);
+      layers.push_back({{"layer", e.layer}, {"macs", e.macs}, {"gate_pj", e.gate ? e.gate->total_pj() : 0.0},
+                        {"model_pj", e.model_pj.value_or(0.0)}, {"model_error", error},
+                        {"per_op_r2", e.per_op_r2 ? nlohmann::json(*e.per_op_r2) : nlohmann::json(nullptr)}});
+      worst = std::max(worst, std::abs(error));
+      sum_abs += std::abs(error);
+      if (e.per_op_r2) min_r2 = std::min(min_r2, *e.per_op_r2);
+      ++count;
+    }
+    out["held_out"] = {{"trace_dir", arguments.validate_dir}, {"layers", layers},
+                       {"mean_abs_error", count == 0 ? 0.0 : sum_abs / static_cast<double>(count)},
+                       {"max_abs_error", worst}, {"min_per_op_r2", min_r2}};
+  }
+  traces::activity::save_model(model, arguments.out);
+  std::cout << out.dump(2) << "\n";
+}
+
+}  // namespace
+
+void register_power_trace_commands(CLI::App* power) {
+  auto arguments = std::make_shared<TracePowerArguments>();
+  CLI::App* estimate = power->add_subcommand(
+      "estimate", "Per-layer multiplier energy of recorded traces: table, data-dependent model and "
+                  "(--gate-level) the gate-level reference with the model's error (also: tessera power --trace DIR)");
+  for (CLI::App* command : {power, estimate}) {
+    command->add_option("--trace", arguments->trace_dir, "Trace directory (tessera run --trace DIR)");
+    command->add_option("--lib", arguments->library, "Cell library: sky130 or osu018")->capture_default_str();
+    command->add_option("--structure", arguments->structure, "keep or restructure (synthesis)")->capture_default_str();
+    command->add_option("--model", arguments->model_path,
+                        "Fitted model (tessera power fit); default: the shipped model of the traces' multiplier");
+    command->add_flag("--gate-level", arguments->gate_level,
+                      "Also replay the traces through the multiplier's gate netlist (Yosys) and report the model's error");
+    command->add_option("--json-out", arguments->json_out, "Also write the results as JSON");
+  }
+  add_circuit_options(estimate, arguments->circuit);
+  estimate->callback([arguments] {
+    if (arguments->trace_dir.empty()) throw InputError("power estimate: --trace DIR is required");
+    run_trace_power(*arguments);
+  });
+  // `tessera power --trace DIR` without a subcommand is the estimate.
+  power->require_subcommand(0, 1);
+  power->callback([power, arguments] {
+    if (!power->get_subcommands().empty()) return;
+    if (arguments->trace_dir.empty()) {
+      throw InputError("power: give --trace DIR, or a subcommand (characterize, fit, estimate)");
+    }
+    run_trace_power(*arguments);
+  });
+
+  auto fit = std::make_shared<FitArguments>();
+  CLI::App* fit_command = power->add_subcommand(
+      "fit", "Fit a data-dependent energy model of a multiplier on gate-level energies of traced layers; "
+             "--validate DIR checks it on held-out traces");
+  fit_command->add_option("--trace", fit->trace_dir, "Training traces (tessera run --trace DIR)")->required();
+  fit_command->add_option("--validate", fit->validate_dir, "Held-out traces to evaluate the model on");
+  fit_command->add_option("--out", fit->out, "Where to write the model (JSON)")->required();
+  fit_command->add_option("--lib", fit->library, "Cell library: sky130 or osu018")->capture_default_str();
+  fit_command->add_option("--structure", fit->structure, "keep or restructure (synthesis)")->capture_default_str();
+  fit_command->add_option("--features", fit->features,
+                          "Activity features of the model, comma-separated (default: the multiplier set of "
+                          "traces/activity/features.h)")
+      ->delimiter(',');
+  add_circuit_options(fit_command, fit->circuit);
+  fit_command->callback([fit] { run_fit(*fit); });
+}
+
+}  // namespace tessera::cli

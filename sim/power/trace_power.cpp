@@ -1,0 +1,269 @@
+#include "sim/power/trace_power.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "golden/approx/catalog.h"
+#include "golden/common/data_path.h"
+#include "golden/common/error.h"
+#include "models/approx/approx_array.h"
+#include "models/common/energy.h"
+#include "sim/power/cell_libraries.h"
+#include "sim/power/hw_package.h"
+#include "traces/activity/model_quality.h"
+#include "traces/gate/netlist.h"
+
+namespace tessera::power {
+namespace fs = std::filesystem;
+namespace activity = traces::activity;
+
+std::optional<MultiplierCircuit> tessera_circuit_for(const std::string& multiplier) {
+  approx::MultiplierDesign design;
+  try {
+    design = approx::parse_multiplier_name(multiplier);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  // Bundled EvoApprox circuits proven equal to a parametric design on every operand pair
+  // (tests/golden/approx: catalog equivalences).
+  if (design.kind == approx::MultiplierDesign::Kind::bundled) {
+    if (design.name == "mul8s_1KV8") return tessera_circuit_for("exact");
+    if (design.name == "mul8s_1KVA") return tessera_circuit_for("trunc2");
+    if (design.name == "mul8s_1KVB") return tessera_circuit_for("trunc3");
+    return std::nullopt;
+  }
+  int kind = 0, p0 = 0, p1 = 0;
+  switch (design.kind) {
+    case approx::MultiplierDesign::Kind::exact: kind = 0; break;
+    case approx::MultiplierDesign::Kind::truncated: kind = 1; p0 = design.k; break;
+    case approx::MultiplierDesign::Kind::broken_array: kind = 2; p0 = design.h; p1 = design.v; break;
+    case approx::MultiplierDesign::Kind::drum: kind = 3; p0 = design.k; break;
+    case approx::MultiplierDesign::Kind::mitchell: kind = 4; break;
+    default: return std::nullopt;
+  }
+  MultiplierCircuit circuit;
+  for (const char* file : {"tessera_approx_pkg.sv", "tessera_mul8s.sv", "tessera_mul8s_exact.sv", "tessera_mul8s_bw.sv",
+                           "tessera_mul8s_trunc.sv", "tessera_mul8s_bam.sv", "tessera_mul8s_drum.sv",
+                           "tessera_drum_operand.sv", "tessera_mul8s_mitchell.sv"}) {
+    circuit.sources.push_back(data_path(std::string("hw/approx/") + file));
+  }
+  circuit.top = "tessera_mul8s";
+  circuit.parameters = {{"MulKind", std::to_string(kind)}, {"MulP0", std::to_string(p0)}, {"MulP1", std::to_string(p1)}};
+  circuit.port_a = "a_i";
+  circuit.port_b = "b_i";
+  circuit.port_o = "p_o";
+  circuit.description = "tessera RTL hw/approx/tessera_mul8s.sv as " + design.name;
+  return circuit;
+}
+
+namespace {
+
+// A scratch directory removed on scope exit unless the caller named one.
+class WorkDir {
+ public:
+  explicit WorkDir(fs::path given) : path_(std::move(given)), owned_(path_.empty()) {
+    if (owned_) {
+      std::random_device seed;
+      path_ = fs::temp_directory_path() / ("tessera-trace-power-" + std::to_string(seed()));
+    }
+    fs::create_directories(path_);
+  }
+  ~WorkDir() {
+    std::error_code ignored;
+    if (owned_) fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  bool owned_;
+};
+
+std::uint64_t code_bits(std::int8_t value) { return static_cast<std::uint8_t>(value); }
+
+}  // namespace
+
+GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
+                                      const std::vector<std::vector<activity::PeStream>>& layers,
+                                      const GateLevelOptions& options) {
+  const WorkDir work(options.work_dir);
+  const CellLibrary library = cell_library(options.library);
+  SynthesisSpec spec;
+  spec.sources = with_tessera_hw_package(circuit.sources, work.path());
+  spec.top = circuit.top;
+  spec.parameters = circuit.parameters;
+  spec.liberty_file = library.liberty_file;
+  spec.structure = options.structure;
+  spec.work_dir = work.path();
+  const SynthesisResult synthesis = synthesize_to_liberty(spec, *library.library);
+  const traces::gate::GateNetlist netlist =
+      traces::gate::load_yosys_netlist(synthesis.netlist_json, circuit.top, *library.library);
+
+  // One replay for everything: each PE stream preceded by a reset vector (0, 0) whose cycle is
+  // not counted. Vectors are indexed so the per-op energies can be cut back into layers.
+  std::vector<std::uint64_t> port_a, port_b;
+  std::vector<std::size_t> layer_of;  // per vector: layer index, or npos for a reset vector
+  constexpr std::size_t kReset = static_cast<std::size_t>(-1);
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    for (const activity::PeStream& stream : layers[l]) {
+      port_a.push_back(0);
+      port_b.push_back(0);
+      layer_of.push_back(kReset);
+      for (std::size_t t = 0; t < stream.a.size(); ++t) {
+        port_a.push_back(code_bits(stream.a[t]));
+        port_b.push_back(code_bits(stream.b[t]));
+        layer_of.push_back(l);
+      }
+    }
+  }
+  GateLevelEnergies result;
+  result.library = library.name;
+  result.cells = synthesis.cells;
+  result.area_um2 = synthesis.area_um2;
+  result.per_op_pj.resize(layers.size());
+  result.breakdown.resize(layers.size());
+  if (port_a.empty()) return result;
+
+  traces::gate::ReplayOptions replay_options;
+  replay_options.clock_period_ns = options.clock_period_ns;
+  replay_options.per_cycle_energy = true;
+  const traces::gate::ReplayResult replayed =
+      traces::gate::replay(netlist, {{circuit.port_a, port_a}, {circuit.port_b, port_b}}, replay_options);
+  // The per-net totals do not say which layer toggled; the components are shared out in
+  // proportion to each layer's dynamic energy.
+  const double dynamic_total = replayed.energy.switching_pj + replayed.energy.internal_pj + replayed.energy.clock_pj;
+  result.leakage_pj_per_op = replayed.energy.leakage_pj / static_cast<double>(replayed.cycles);
+  std::vector<double> layer_dynamic(layers.size(), 0.0);
+  for (std::size_t i = 0; i < layer_of.size(); ++i) {
+    if (layer_of[i] == kReset) continue;
+    result.per_op_pj[layer_of[i]].push_back(replayed.energy_per_cycle_pj[i]);
+    layer_dynamic[layer_of[i]] += replayed.energy_per_cycle_pj[i];
+  }
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const double share = dynamic_total > 0.0 ? layer_dynamic[l] / dynamic_total : 0.0;
+    traces::gate::EnergyBreakdown& b = result.breakdown[l];
+    b.switching_pj = replayed.energy.switching_pj * share;
+    b.internal_pj = replayed.energy.internal_pj * share;
+    b.clock_pj = replayed.energy.clock_pj * share;
+    b.leakage_pj = result.leakage_pj_per_op * static_cast<double>(result.per_op_pj[l].size());
+  }
+  return result;
+}
+
+namespace {
+
+// Per-op features of every PE stream of a layer, in the order gate_level_energies reports them.
+std::vector<activity::OpFeatures> layer_features(const std::vector<activity::PeStream>& streams,
+                                                 const approx::MultiplierTable& table) {
+  std::vector<activity::OpFeatures> ops;
+  for (const activity::PeStream& stream : streams) {
+    std::vector<activity::OpFeatures> f = activity::multiplier_stream_features(stream.a, stream.b, table);
+    ops.insert(ops.end(), f.begin(), f.end());
+  }
+  return ops;
+}
+
+}  // namespace
+
+activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
+                                                 const MultiplierCircuit& circuit, const GateLevelOptions& options,
+                                                 std::vector<std::string> features) {
+  if (training.empty()) throw ConfigError("power fit: no training traces");
+  if (features.empty()) features = activity::default_multiplier_features();
+  std::vector<std::vector<activity::PeStream>> streams;
+  std::vector<approx::MultiplierTable> tables;
+  for (const tracing::ApproxLayerTrace& trace : training) {
+    tables.push_back(tracing::trace_multiplier(trace));
+    streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
+  }
+  const GateLevelEnergies gate = gate_level_energies(circuit, streams, options);
+  std::vector<activity::OpFeatures> ops;
+  std::vector<double> energies;
+  std::uint64_t stream_count = 0;
+  for (std::size_t l = 0; l < training.size(); ++l) {
+    const std::vector<activity::OpFeatures> f = layer_features(streams[l], tables[l]);
+    ops.insert(ops.end(), f.begin(), f.end());
+    for (const double e : gate.per_op_pj[l]) energies.push_back(e + gate.leakage_pj_per_op);
+    stream_count += streams[l].size();
+  }
+  const Eigen::MatrixXd x = activity::feature_matrix(ops, features);
+  const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(energies.data(), static_cast<Eigen::Index>(energies.size()));
+  activity::ModelMetadata metadata;
+  metadata.unit = training.front().multiplier;
+  metadata.library = gate.library;
+  metadata.design = circuit.description;
+  metadata.top = circuit.top;
+  metadata.clock_period_ns = options.clock_period_ns;
+  std::string layers;
+  for (const tracing::ApproxLayerTrace& trace : training) layers += (layers.empty() ? "" : ", ") + trace.header.layer;
+  metadata.fitted_on = "gate-level (" + to_string(options.structure) + ", zero-delay) per-op energy of the PE streams of " +
+                       std::to_string(training.size()) + " traced layer(s) of " + training.front().header.network + ": " + layers;
+  metadata.fitted_streams = stream_count;
+  return activity::fit_linear_energy_model(x, features, y, {}, metadata);
+}
+
+std::optional<double> LayerPowerEstimate::model_error() const {
+  if (!model_pj || !gate || gate->total_pj() <= 0.0) return std::nullopt;
+  return (*model_pj - gate->total_pj()) / gate->total_pj();
+}
+
+std::vector<LayerPowerEstimate> trace_power(const std::vector<tracing::ApproxLayerTrace>& layers,
+                                            const TracePowerOptions& options) {
+  const models::EnergyTable& energy = models::EnergyTable::defaults();
+  std::vector<LayerPowerEstimate> estimates;
+  std::vector<approx::MultiplierTable> tables;
+  std::vector<std::vector<activity::PeStream>> streams;
+  for (const tracing::ApproxLayerTrace& trace : layers) {
+    LayerPowerEstimate estimate;
+    estimate.layer = trace.header.layer;
+    estimate.path = trace.path;
+    estimate.multiplier = trace.multiplier;
+    estimate.macs = trace.macs();
+    const models::RelativePower relative = models::approx_relative_power(trace.multiplier, energy);
+    estimate.table_pj = static_cast<double>(estimate.macs) * energy.pj("digital.mul_int8") * relative.ratio;
+    estimate.table_source = "digital.mul_int8 x " + std::to_string(relative.ratio) + " (" + relative.source + ")";
+    tables.push_back(tracing::trace_multiplier(trace));
+    if (options.model) estimate.model_pj = options.model->predict_pj(tracing::trace_activity(trace, tables.back()));
+    if (options.gate_level) streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
+    estimates.push_back(std::move(estimate));
+  }
+  if (!options.gate_level || layers.empty()) return estimates;
+
+  std::optional<MultiplierCircuit> circuit = options.circuit;
+  if (!circuit) {
+    for (const tracing::ApproxLayerTrace& trace : layers) {
+      if (trace.multiplier != layers.front().multiplier) {
+        throw ConfigError("power --gate-level: the traces use different multipliers (" + layers.front().multiplier +
+                          ", " + trace.multiplier + "); price them separately or give one circuit with --rtl");
+      }
+    }
+    circuit = tessera_circuit_for(layers.front().multiplier);
+    if (!circuit) {
+      throw ConfigError("power --gate-level: tessera has no circuit for multiplier '" + layers.front().multiplier +
+                        "' (RTL exists for exact, trunc<k>, bam_h<h>_v<v>, drum<k>, mitchell, mul8s_1KV8, mul8s_1KVA, "
+                        "mul8s_1KVB); give its Verilog with --rtl FILE --top MODULE");
+    }
+  }
+  const GateLevelEnergies gate = gate_level_energies(*circuit, streams, options.gate);
+  for (std::size_t l = 0; l < estimates.size(); ++l) {
+    estimates[l].gate = gate.breakdown[l];
+    if (options.model && gate.per_op_pj[l].size() >= 2) {
+      const std::vector<activity::OpFeatures> ops = layer_features(streams[l], tables[l]);
+      const std::vector<double> predicted = options.model->predict_pj(ops);
+      Eigen::VectorXd actual(static_cast<Eigen::Index>(ops.size())), model(static_cast<Eigen::Index>(ops.size()));
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        actual[static_cast<Eigen::Index>(i)] = gate.per_op_pj[l][i] + gate.leakage_pj_per_op;
+        model[static_cast<Eigen::Index>(i)] = predicted[i];
+      }
+      try {
+        estimates[l].per_op_r2 = activity::r_squared(actual, model);
+      } catch (const ConfigError&) {
+        // Constant per-op energy (e.g. an all-zero tile): R^2 is undefined; totals still compare.
+      }
+    }
+  }
+  return estimates;
+}
+
+}  // namespace tessera::power
