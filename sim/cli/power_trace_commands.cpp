@@ -48,6 +48,7 @@ struct FitArguments {
   std::string library = "sky130";
   std::string structure = "keep";
   std::vector<std::string> features;
+  std::size_t uniform_ops = 0;
   CircuitArguments circuit;
 };
 
@@ -163,7 +164,7 @@ void run_fit(const FitArguments& arguments) {
   gate.library = arguments.library;
   gate.structure = power::parse_structure(arguments.structure);
   const power::MultiplierCircuit circuit = resolve_circuit(arguments.circuit, training.front().multiplier);
-  const traces::activity::LinearEnergyModel model = power::fit_multiplier_model(training, circuit, gate, arguments.features);
+  const traces::activity::LinearEnergyModel model = power::fit_multiplier_model(training, circuit, gate, arguments.features, arguments.uniform_ops);
   nlohmann::json out = {{"model", traces::activity::model_to_json(model)}};
   if (!arguments.validate_dir.empty()) {
     const std::vector<tracing::ApproxLayerTrace> held_out = tracing::read_approx_traces(arguments.validate_dir);
@@ -238,6 +239,9 @@ void register_power_trace_commands(CLI::App* power) {
                           "Activity features of the model, comma-separated (default: the multiplier set of "
                           "traces/activity/features.h)")
       ->delimiter(',');
+  fit_command->add_option("--uniform-ops", fit->uniform_ops,
+                          "Also train on this many uniform random operands (weight held 64 ops)")
+      ->capture_default_str();
   add_circuit_options(fit_command, fit->circuit);
   fit_command->callback([fit] { run_fit(*fit); });
 }

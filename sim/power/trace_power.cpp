@@ -168,25 +168,56 @@ std::vector<activity::OpFeatures> layer_features(const std::vector<activity::PeS
 
 activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
                                                  const MultiplierCircuit& circuit, const GateLevelOptions& options,
-                                                 std::vector<std::string> features) {
+                                                 std::vector<std::string> features, std::size_t uniform_ops) {
   if (training.empty()) throw ConfigError("power fit: no training traces");
-  if (features.empty()) features = activity::default_multiplier_features();
+  if (features.empty()) features = activity::array_multiplier_features();
   std::vector<std::vector<activity::PeStream>> streams;
   std::vector<approx::MultiplierTable> tables;
   for (const tracing::ApproxLayerTrace& trace : training) {
     tables.push_back(tracing::trace_multiplier(trace));
     streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
   }
+  if (uniform_ops > 0) {
+    constexpr std::size_t kHold = 64;  // ops per weight, as a PE keeps its weight for a tile
+    std::mt19937_64 engine(1);
+    std::vector<activity::PeStream> uniform;
+    for (std::size_t done = 0; done < uniform_ops; done += kHold) {
+      activity::PeStream stream;
+      const auto b = static_cast<std::int8_t>(engine() & 0xFF);
+      for (std::size_t t = 0; t < kHold && done + t < uniform_ops; ++t) {
+        stream.a.push_back(static_cast<std::int8_t>(engine() & 0xFF));
+        stream.b.push_back(b);
+      }
+      uniform.push_back(std::move(stream));
+    }
+    streams.push_back(std::move(uniform));
+    tables.push_back(tables.front());
+  }
   const GateLevelEnergies gate = gate_level_energies(circuit, streams, options);
   std::vector<activity::OpFeatures> ops;
   std::vector<double> energies;
   std::uint64_t stream_count = 0;
-  for (std::size_t l = 0; l < training.size(); ++l) {
+  for (std::size_t l = 0; l < streams.size(); ++l) {
     const std::vector<activity::OpFeatures> f = layer_features(streams[l], tables[l]);
     ops.insert(ops.end(), f.begin(), f.end());
     for (const double e : gate.per_op_pj[l]) energies.push_back(e + gate.leakage_pj_per_op);
     stream_count += streams[l].size();
   }
+  // Terms the training ops never exercise (e.g. the sign column when no activation is negative)
+  // cannot be fitted: they are left out, and the model file lists what it uses.
+  std::vector<std::string> used, dropped;
+  for (const std::string& name : features) {
+    const activity::Feature f = activity::features_from_names({name}).front();
+    bool varies = false;
+    for (const activity::OpFeatures& op : ops) {
+      if (op[f] != ops.front()[f]) {
+        varies = true;
+        break;
+      }
+    }
+    (varies ? used : dropped).push_back(name);
+  }
+  features = used;
   const Eigen::MatrixXd x = activity::feature_matrix(ops, features);
   const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(energies.data(), static_cast<Eigen::Index>(energies.size()));
   activity::ModelMetadata metadata;
@@ -200,6 +231,12 @@ activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::Appr
   metadata.fitted_on = "gate-level (" + to_string(options.structure) + ", zero-delay) per-op energy of the PE streams of " +
                        std::to_string(training.size()) + " traced layer(s) of " + training.front().header.network + ": " + layers;
   metadata.fitted_streams = stream_count;
+  if (uniform_ops > 0) metadata.fitted_on += ", plus " + std::to_string(uniform_ops) + " uniform random ops (weight held 64 ops)";
+  if (!dropped.empty()) {
+    std::string list;
+    for (const std::string& name : dropped) list += (list.empty() ? "" : ", ") + name;
+    metadata.fitted_on += "; constant there, so left out: " + list;
+  }
   return activity::fit_linear_energy_model(x, features, y, {}, metadata);
 }
 

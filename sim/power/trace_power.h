@@ -62,11 +62,16 @@ GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
 
 // Fits a linear energy model (total energy per op: dynamic + leakage) on the gate-level energies of
 // `training` layers' PE streams. `features`: the feature names to use (empty: the multiplier
-// set, traces::activity::default_multiplier_features()).
+// set, traces::activity::array_multiplier_features()); features constant over the training ops are
+// left out (named in the model's fitted_on).
+// `uniform_ops` > 0 adds that many seeded uniform random operands as weight-stationary streams (a
+// new uniform weight every 64 ops), so that operand patterns the traces never show (negative
+// activations after a ReLU network, say) still constrain the model.
 traces::activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
                                                          const MultiplierCircuit& circuit,
                                                          const GateLevelOptions& options,
-                                                         std::vector<std::string> features = {});
+                                                         std::vector<std::string> features = {},
+                                                         std::size_t uniform_ops = 0);
 
 // One traced layer priced three ways (multiplier energy of the recorded MACs).
 struct LayerPowerEstimate {

@@ -343,4 +343,56 @@ std::string accuracy_energy_plot_svg(const RunReport& report) {
   return doc.str();
 }
 
+std::string multiplier_energy_plot_svg(const RunReport& report) {
+  struct Method {
+    const char* key;
+    const char* colour;
+    const char* label;
+  };
+  static const Method methods[] = {{"table", "#9c9c9c", "energy table (45 nm figures)"},
+                                   {"data-dependent", "#4e79a7", "data-dependent model (cell library)"},
+                                   {"gate-level", "#e15759", "gate-level reference (traced tiles)"}};
+  std::vector<const LayerTally*> layers;
+  double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+  for (const auto& layer : report.layers) {
+    bool any = false;
+    for (const auto& [method, pj] : layer.multiplier_energy_pj) {
+      if (!(pj > 0.0)) continue;
+      any = true;
+      lo = std::min(lo, pj);
+      hi = std::max(hi, pj);
+    }
+    if (any) layers.push_back(&layer);
+  }
+  if (layers.empty()) {
+    return message_panel(kMultiplierEnergyPlotTitle, "no multiplier energy estimates in this run",
+                         "approx layers get them: the table always, data-dependent and gate-level where available");
+  }
+  const svg::Ticks ticks = svg::decade_ticks(lo, hi);
+  const double left = label_column_width(report);
+  const double right = kWidth - 60;
+  const double top = 62, bar = 6, row = 3 * bar + 6;
+  const double bottom = top + row * static_cast<double>(layers.size());
+  svg::Document doc(kWidth, bottom + 50, kMultiplierEnergyPlotTitle);
+  doc.text(10, 22, kMultiplierEnergyPlotTitle, Anchor::start, 15, "#222", true);
+  std::vector<svg::LegendEntry> legend;
+  for (const Method& m : methods) legend.push_back({m.colour, m.label});
+  svg::legend(doc, left, 46, legend);
+  const svg::Scale x(ticks.lo, ticks.hi, left, right, true);
+  svg::x_axis(doc, x, ticks, bottom + 2, top - 4, "multiplier energy per image (pJ, log scale)");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerTally& layer = *layers[i];
+    const double y = top + row * static_cast<double>(i);
+    doc.text(left - 8, y + row / 2 + 3, row_label(i, layer.node_name), Anchor::end, kLabelSize);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto found = layer.multiplier_energy_pj.find(methods[k].key);
+      if (found == layer.multiplier_energy_pj.end() || !(found->second > 0.0)) continue;
+      const double by = y + 2 + static_cast<double>(k) * bar;
+      doc.rect(x(ticks.lo), by, x(found->second) - x(ticks.lo), bar - 1, methods[k].colour,
+               layer.node_name + " - " + methods[k].key + ": " + significant(found->second) + " pJ");
+    }
+  }
+  return doc.str();
+}
+
 }  // namespace tessera::report

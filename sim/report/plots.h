@@ -10,6 +10,7 @@ namespace tessera::report {
 inline constexpr const char* kEnergyPlotTitle = "Energy per layer, by component";
 inline constexpr const char* kErrorPlotTitle = "Error per layer: SNR against FP32";
 inline constexpr const char* kAccuracyEnergyPlotTitle = "Accuracy versus energy";
+inline constexpr const char* kMultiplierEnergyPlotTitle = "Multiplier energy per layer, three ways";
 
 // Stacked bars of energy_pj by component. Layers without an estimate are labelled so; a run with
 // no estimate at all gives a panel saying "no energy estimates in this run".
@@ -24,5 +25,10 @@ std::string error_plot_svg(const RunReport& report);
 // point has both less energy and higher top-1), this run, and the FP32 top-1 as a reference line
 // (its energy is not modelled).
 std::string accuracy_energy_plot_svg(const RunReport& report);
+
+// Grouped bars (log scale) of each layer's multiplier energy by method: the energy table, the
+// data-dependent model, the gate-level reference (LayerTally::multiplier_energy_pj). Only layers
+// with at least one figure are drawn; without any, a panel says so.
+std::string multiplier_energy_plot_svg(const RunReport& report);
 
 }  // namespace tessera::report

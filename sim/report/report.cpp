@@ -187,6 +187,9 @@ std::string render_csv(const RunReport& report) {
   header.push_back("energy_total_pj");
   for (const auto& component : components) header.push_back("energy_" + component + "_pj");
   header.push_back("energy_source");
+  static const char* const kMultiplierMethods[] = {"table", "data-dependent", "gate-level"};
+  for (const char* method : kMultiplierMethods) header.push_back(std::string("multiplier_") + method + "_pj");
+  header.push_back("multiplier_energy_note");
 
   std::string csv = csv_line(header);
   for (std::size_t i = 0; i < report.layers.size(); ++i) {
@@ -204,6 +207,11 @@ std::string render_csv(const RunReport& report) {
       cells.push_back(it == layer.energy_pj.end() ? "" : csv_number(it->second));
     }
     cells.push_back(layer.energy_source);
+    for (const char* method : kMultiplierMethods) {
+      const auto it = layer.multiplier_energy_pj.find(method);
+      cells.push_back(it == layer.multiplier_energy_pj.end() ? "" : csv_number(it->second));
+    }
+    cells.push_back(layer.multiplier_energy_note);
     csv += csv_line(cells);
   }
   return csv;
@@ -229,6 +237,25 @@ void print_report(const RunReport& report, std::ostream& out) {
       << report.layers.size() << " layers, " << report.image_count << " images)\n";
   table.print(out);
   out << "(cosine and max|err| are local: the layer fed FP32 inputs)\n";
+
+  TextTable multipliers({"#", "layer", "multiplier pJ: table", "data-dependent", "gate-level"});
+  bool any_multiplier = false;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    const LayerTally& layer = report.layers[i];
+    if (layer.multiplier_energy_pj.empty()) continue;
+    any_multiplier = true;
+    std::vector<std::string> row = {std::to_string(i + 1), layer.node_name};
+    for (const char* method : {"table", "data-dependent", "gate-level"}) {
+      const auto it = layer.multiplier_energy_pj.find(method);
+      row.push_back(it == layer.multiplier_energy_pj.end() ? "-" : significant(it->second));
+    }
+    multipliers.add_row(row);
+  }
+  if (any_multiplier) {
+    out << "multiplier energy per image, three ways (table: 45 nm figures; data-dependent and gate-level: "
+           "the cell library's; see multiplier_energy_note in report.json):\n";
+    multipliers.print(out);
+  }
 
   bool any_fallback = false;
   for (const auto& layer : report.layers) {
@@ -374,6 +401,7 @@ std::string render_html(const RunReport& report) {
   html += "<div class=\"plot\">\n" + energy_plot_svg(report) + "</div>\n";
   html += "<div class=\"plot\">\n" + error_plot_svg(report) + "</div>\n";
   html += "<div class=\"plot\">\n" + accuracy_energy_plot_svg(report) + "</div>\n";
+  html += "<div class=\"plot\">\n" + multiplier_energy_plot_svg(report) + "</div>\n";
 
   html += "<footer>Written by tessera " + escape(report.tessera_version) + ". " +
           std::string(kJsonFileName) + " and " + kCsvFileName +

@@ -48,6 +48,18 @@ const std::vector<std::string>& default_multiplier_features() {
   return names;
 }
 
+const std::vector<std::string>& array_multiplier_features() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list{"hd_a", "hd_b", "zero_operand", "sign_flips", "ones_a", "ones_b"};
+    for (std::size_t c = 0; c + 1 < kPartialProductColumns; ++c) list.push_back("pp_col_" + std::to_string(c));
+    for (std::size_t b = 1; b + 1 < kOutputBits; ++b) list.push_back("out_bit_" + std::to_string(b));
+    for (std::size_t r = 1; r + 1 < kRowSums; ++r) list.push_back("row_sum_hd_" + std::to_string(r));
+    for (std::size_t r = 1; r < kRowSums; ++r) list.push_back("row_carry_hd_" + std::to_string(r));
+    return list;
+  }();
+  return names;
+}
+
 const std::vector<std::string>& default_pe_features() {
   static const std::vector<std::string> names{"hd_a",         "hd_b",       "pp_toggles",  "out_hd",
                                               "zero_operand", "psum_in_hd", "psum_out_hd", "sign_flips"};

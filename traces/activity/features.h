@@ -82,6 +82,11 @@ std::vector<Feature> features_from_names(const std::vector<std::string>& names);
 // held-out R^2 on gate-level energies of the exact Baugh-Wooley array):
 // hd_a, hd_b, pp_toggles, out_hd, zero_operand.
 const std::vector<std::string>& default_multiplier_features();
+// The richer set for a multiplier built as an adder array (what `tessera power fit` uses): the
+// operand Hamming distances and zero/sign/popcount terms, partial-product toggles per column,
+// output toggles per bit and the Baugh-Wooley row sums and carries. Terms that are always 0 in an
+// array (row 0 has no carries) or equal to a combination of the others are left out.
+const std::vector<std::string>& array_multiplier_features();
 // For an accumulating PE (multiplier + 32-bit adder): the multiplier's features plus
 // psum_in_hd, psum_out_hd and sign_flips (the sign-extended adder input).
 const std::vector<std::string>& default_pe_features();

@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "golden/common/data_path.h"
+#include "golden/common/error.h"
 #include "sim/power/characterize.h"
 #include "sim/rtl/tools.h"
 #include "tests/sim/power/power_test_support.h"
@@ -91,6 +93,40 @@ TEST_F(ForeignCircuit, BrokenDesignsGiveClearInputErrors) {
   spec.sources = {write(dir_, "missing.v", "")};
   spec.sources = {dir_.path() / "does_not_exist.v"};
   test::expect_error<InputError>([&] { characterize_power(spec); }, {"does_not_exist.v"});
+}
+
+// Circuits from another project (EvoApprox8b, MIT, tests/data/evoapprox8b/README.md): a published
+// gate-level unsigned array multiplier inside a sign-magnitude wrapper characterises on both
+// libraries, and the published approximate circuit that instantiates an undefined module is refused
+// with the module named.
+TEST_F(ForeignCircuit, EvoApproxArrayMultiplierCharacterisesOnBothLibraries) {
+  for (const char* library : {"sky130", "osu018"}) {
+    PowerSpec spec;
+    spec.sources = {data_path("tests/data/evoapprox8b/signed_wrapper.v"),
+                    data_path("tests/data/evoapprox8b/mul8_RippleCarryArrayMultiplier.v")};
+    spec.top = "signed_rcam";
+    spec.library = library;
+    spec.uniform_ops = 4000;
+    const PowerCharacterization result = characterize_power(spec);  // netlist checked against Verilator
+    EXPECT_GT(result.cells, 100) << library;
+    EXPECT_GT(result.energy.switching_pj, 0.0) << library;
+    EXPECT_GT(result.energy.internal_pj, 0.0) << library;
+    EXPECT_GT(result.energy.leakage_pj, 0.0) << library;
+    EXPECT_EQ(result.ops, 4000u);
+  }
+}
+
+TEST_F(ForeignCircuit, PublishedCircuitWithAnUndefinedModuleIsRefused) {
+  PowerSpec spec;
+  spec.sources = {data_path("tests/data/evoapprox8b/mul8_001.v")};
+  spec.top = "mul8_001";
+  spec.uniform_ops = 100;
+  try {
+    characterize_power(spec);
+    ADD_FAILURE() << "characterised a design that instantiates an undefined module";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("NPDKGEPDKGENNAND2X1"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
