@@ -16,6 +16,7 @@ ApproxArrayConfig approx_config_from_json(const Json& object, const std::string&
   c.acc_width_bits = r.uint_in("acc_width_bits", c.acc_width_bits, 32, 32);
   c.clock_ghz = r.number_in("clock_ghz", c.clock_ghz, 1e-6, 100.0);
   c.multiplier = r.string_of("multiplier", c.multiplier);
+  c.multiplier_activity_factor = r.number_in("multiplier_activity_factor", c.multiplier_activity_factor, 0.0, 100.0);
   try {
     approx::parse_multiplier_name(c.multiplier);
   } catch (const ConfigError& e) {
@@ -100,7 +101,7 @@ LayerCost approx_cost_gemm(const ApproxArrayConfig& c, const GemmShape& s, const
   cost.add_action("array.weight_register.bytes", weight_bytes);
 
   const RelativePower rp = approx_relative_power(c.multiplier, t);
-  cost.add_energy("multiplier", macs * rp.ratio * t.pj("digital.mul_int8"));
+  cost.add_energy("multiplier", macs * rp.ratio * c.multiplier_activity_factor * t.pj("digital.mul_int8"));
   cost.add_energy("accumulator", macs * t.pj("digital.add_int32"));
   cost.add_energy("pe_registers", (reg_bits + weight_bytes * 8.0) * t.pj("digital.register_bit"));
   return cost;

@@ -33,8 +33,13 @@ struct ApproxArrayConfig {
   std::uint64_t acc_width_bits = 32; // hw ApproxAccWidth
   double clock_ghz = 1.0;
   std::string multiplier = "exact";  // any name golden/approx/catalog.h accepts
+  // Energy of the multiplications relative to the energy table's figure, which stands for uniform
+  // random operands: a layer's real operands toggle less (zeros after ReLU, weights held in the
+  // PEs). Set from the operands' activity (sim/tracing/activity_pricing.h); 1 = the table alone.
+  double multiplier_activity_factor = 1.0;
 };
-// Keys: rows, cols, acc_width_bits, clock_ghz, multiplier (all optional); errors name the key path.
+// Keys: rows, cols, acc_width_bits, clock_ghz, multiplier, multiplier_activity_factor (all optional);
+// errors name the key path.
 ApproxArrayConfig approx_config_from_json(const Json& object, const std::string& where);
 
 // One weight tile: m_t vectors through a (k_t <= rows) x (n_t <= cols) weight tile.

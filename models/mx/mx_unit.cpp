@@ -35,6 +35,7 @@ MxUnitConfig mx_config_from_json(const Json& object, const std::string& where) {
   } catch (const ConfigError& e) {
     throw ConfigError(r.path("accumulation") + ": " + e.what());
   }
+  c.dot_activity_factor = r.number_in("dot_activity_factor", c.dot_activity_factor, 0.0, 100.0);
   r.finish();
   return c;
 }
@@ -102,8 +103,12 @@ LayerCost mx_cost_gemm(const MxUnitConfig& c, const GemmShape& s, const EnergyTa
 
   const double width = static_cast<double>(mx_significand_bits(c.format_a) * mx_significand_bits(c.format_b));
   cost.add_energy("quantizer", q_elems * t.pj("mx.quantize_element") + q_blocks * t.pj("mx.quantize_block"));
-  cost.add_energy("dot_multipliers", products * t.pj("digital.mul_int8") * width / 64.0);
-  cost.add_energy("dot_adder_tree", products * t.pj("digital.add_int32"));
+  // The activity factor comes from a model of tessera_mx_dot, whose switching is in its element
+  // products and exact adder tree: it scales those two. The quantizer is another circuit fed FP32
+  // values, and the FP32 block accumulator is outside tessera_mx_dot: neither is in that model.
+  const double activity = c.dot_activity_factor;
+  cost.add_energy("dot_multipliers", products * t.pj("digital.mul_int8") * width / 64.0 * activity);
+  cost.add_energy("dot_adder_tree", products * t.pj("digital.add_int32") * activity);
   cost.add_energy("block_accumulate", pairs * (t.pj("digital.add_fp32") + t.pj("digital.add_int8")));
   return cost;
 }

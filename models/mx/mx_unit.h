@@ -39,10 +39,14 @@ struct MxUnitConfig {
   bool quantize_weights = false;          // false: B arrives already in MX (offline quantized)
   double clock_ghz = 1.0;
   mx::Accumulation accumulation = mx::Accumulation::fused_exact;
+  // Scales the dot engine's arithmetic energy (dot_multipliers, dot_adder_tree) for the activity of
+  // the operands it processes: energy per MAC of the real block pairs over that of uniform random
+  // operands (sim/tracing/mx_activity_pricing.h); 1 = the table alone.
+  double dot_activity_factor = 1.0;
 };
 // Keys: block_size, format_a, format_b (golden names, e.g. "fp8_e4m3"), quantizer_units, dot_units,
 // quantizer_latency, dot_latency, accumulate_latency, tile_m, quantize_weights, clock_ghz,
-// accumulation ("fused_exact" | "block_then_fp32" | "emu_dequant_fp32").
+// accumulation ("fused_exact" | "block_then_fp32" | "emu_dequant_fp32"), dot_activity_factor ([0, 100]).
 MxUnitConfig mx_config_from_json(const Json& object, const std::string& where);
 
 // Significand bits (with the hidden bit) of an element format: the multiplier width of the dot engine.

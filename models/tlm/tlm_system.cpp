@@ -58,8 +58,11 @@ struct ApproxArrayModule : UnitModule<ApproxArrayModule, ApproxTile> {
   const std::int8_t* w = nullptr;
   GemmShape shape;
   std::int32_t* out = nullptr;
+  const ApproxTileEnergyFn* multiplier_energy = nullptr;
+  double multiplier_energy_pj = 0.0;
   sc_time execute(const ApproxTile& t) {
     approx_compute_tile(*table, a, w, shape, t, out);
+    if (multiplier_energy != nullptr && *multiplier_energy) multiplier_energy_pj += (*multiplier_energy)(a, w, shape, t);
     return cycles_to_time(approx_tile_cycles(*config, t.m).total(), config->clock_ghz);
   }
 };
@@ -215,10 +218,12 @@ TlmRun simulate(std::vector<Job> jobs, double clock_ghz, double quantum_ns) {
 
 ApproxTlmResult run_approx_tlm(const ApproxArrayConfig& config, const approx::MultiplierTable& table,
                                const std::int8_t* a, const std::int8_t* w, const GemmShape& shape,
-                               std::uint64_t m_tile, double quantum_ns) {
+                               std::uint64_t m_tile, double quantum_ns, const ApproxTileEnergyFn& multiplier_energy) {
   ApproxTlmResult result;
   result.out.assign(shape.m * shape.n, 0);
   System& s = system_instance();
+  s.approx.multiplier_energy = &multiplier_energy;
+  s.approx.multiplier_energy_pj = 0.0;
   s.approx.config = &config;
   s.approx.table = &table;
   s.approx.a = a;
@@ -230,6 +235,8 @@ ApproxTlmResult run_approx_tlm(const ApproxArrayConfig& config, const approx::Mu
   jobs.reserve(tiles.size());
   for (auto& t : tiles) jobs.push_back(job(0, t));
   result.run = simulate(std::move(jobs), config.clock_ghz, quantum_ns);
+  result.multiplier_energy_pj = s.approx.multiplier_energy_pj;
+  s.approx.multiplier_energy = nullptr;
   return result;
 }
 

@@ -9,6 +9,7 @@
 // system built on first use (time resolution 1 ps); each run_* call queues its tiles, starts the
 // simulation until the controller is idle again, and reads the elapsed simulated time.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "golden/approx/table.h"
@@ -31,11 +32,20 @@ struct TlmRun {
 struct ApproxTlmResult {
   std::vector<std::int32_t> out;  // M x N, equal to golden approx_gemm
   TlmRun run;
+  // Sum of the multiplier-energy hook over the tiles (0 without a hook).
+  double multiplier_energy_pj = 0.0;
 };
-// quantum_ns: the global quantum of the quantum keeper.
+// Prices the multiplications of one tile from the operands the array consumes there (a: M x K,
+// w: N x K of the whole GEMM; the tile says which slice). models/ knows no energy model of
+// operand activity: the caller supplies one (sim/tracing/activity_pricing.h does).
+using ApproxTileEnergyFn =
+    std::function<double(const std::int8_t* a, const std::int8_t* w, const GemmShape& shape, const ApproxTile& tile)>;
+// quantum_ns: the global quantum of the quantum keeper. `multiplier_energy`, when given, is called
+// once per tile as the array module executes it.
 ApproxTlmResult run_approx_tlm(const ApproxArrayConfig& config, const approx::MultiplierTable& table,
                                const std::int8_t* a, const std::int8_t* w, const GemmShape& shape,
-                               std::uint64_t m_tile = 0, double quantum_ns = 1000.0);
+                               std::uint64_t m_tile = 0, double quantum_ns = 1000.0,
+                               const ApproxTileEnergyFn& multiplier_energy = {});
 
 struct MxTlmResult {
   std::vector<float> out;  // M x N, equal to golden mx_gemm(quantize(A), quantize(B))

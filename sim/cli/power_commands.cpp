@@ -98,6 +98,7 @@ void register_power_commands(CLI::App& root) {
   characterize->callback([options] { run_power_characterize(*options); });
 
   register_power_trace_commands(power);
+  register_power_mx_commands(power);
 }
 
 }  // namespace tessera::cli

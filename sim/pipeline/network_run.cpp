@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "golden/common/error.h"
@@ -22,6 +23,7 @@
 #include "sim/runtime/optimize.h"
 #include "sim/tracing/activity_pricing.h"
 #include "sim/tracing/approx_trace_reader.h"
+#include "sim/tracing/mx_trace.h"
 #include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
 
@@ -166,12 +168,38 @@ void accumulate(std::map<std::string, LayerAccumulator>& layers,
   }
 }
 
+// The model's energy per MAC on uniform random operands (weights and activations uniform int8)
+// through a 256-row GEMM of the array's shape: what the energy table's figure stands for.
+std::optional<double> uniform_operand_energy(tracing::ActivitySampler& sampler, const units::EmulatedOp& op) {
+  constexpr std::size_t kRows = 256, kDepth = 64, kOutputs = 64;
+  std::mt19937_64 engine(1);
+  std::vector<std::int8_t> a(kRows * kDepth), w(kOutputs * kDepth);
+  for (auto& v : a) v = static_cast<std::int8_t>(engine() & 0xFF);
+  for (auto& v : w) v = static_cast<std::int8_t>(engine() & 0xFF);
+  sampler.tap(op)(units::ApproxGemmOperands{a.data(), w.data(), kRows, kOutputs, kDepth});
+  return sampler.pj_per_mac();
+}
+
+// Once a layer's operands are sampled, its multipliers are priced by the models at the table's
+// figure times the activity factor: sampled energy per MAC / uniform-operand energy per MAC.
+void apply_activity_factors(std::map<std::string, models::AcceleratorConfig>& accelerators,
+                            const std::map<std::string, tracing::ActivitySampler>& samplers,
+                            const std::map<std::string, double>& uniform_pj_per_mac) {
+  for (const auto& [node, sampler] : samplers) {
+    const auto reference = uniform_pj_per_mac.find(node);
+    if (!sampler.pj_per_mac() || reference == uniform_pj_per_mac.end()) continue;
+    accelerators.at(node).approx.multiplier_activity_factor = *sampler.pj_per_mac() / reference->second;
+  }
+}
+
 // Traced layers priced gate-level: their recorded tiles replayed through the multiplier's netlist,
 // energy per MAC times the layer's MACs per image. Needs Yosys; problems become warnings.
 void add_gate_level(report::RunReport& report, const RunOptions& options) {
   if (report.trace_files.empty()) return;
   std::vector<tracing::ApproxLayerTrace> traces;
-  for (const std::string& path : report.trace_files) traces.push_back(tracing::read_approx_trace(path));
+  for (const std::string& path : report.trace_files) {
+    if (tracing::is_approx_trace(path)) traces.push_back(tracing::read_approx_trace(path));
+  }
   std::map<std::string, std::vector<tracing::ApproxLayerTrace>> by_multiplier;
   for (auto& trace : traces) by_multiplier[trace.multiplier].push_back(std::move(trace));
   for (const auto& [multiplier, layers] : by_multiplier) {
@@ -240,23 +268,33 @@ report::RunReport run_network(const RunOptions& options) {
   mapping::EmulatedNetwork network(executor, mapped);
   // Every approx layer's multipliers priced from a sample of the operands it processes.
   std::map<std::string, tracing::ActivitySampler> samplers;
+  std::map<std::string, double> uniform_pj_per_mac;  // the same model on uniform random operands
   for (const std::string& node : network.mapped_nodes()) {
     units::EmulatedOp& op = network.op(node);
     if (op.kind() != units::UnitKind::approx) continue;
     std::optional<tracing::MultiplierEnergyModel> model =
         tracing::multiplier_energy_model(op.config().approx.multiplier, options.power_library);
     if (!model) continue;
+    tracing::ActivitySampler uniform(*model, accelerators.at(node), options.activity_tiles, 0);
+    const std::optional<double> reference = uniform_operand_energy(uniform, op);
+    if (reference && *reference > 0.0) uniform_pj_per_mac[node] = *reference;
     auto [it, inserted] = samplers.emplace(
         node, tracing::ActivitySampler(std::move(*model), accelerators.at(node), options.activity_tiles, 0));
     op.add_approx_operand_tap(it->second.tap(op));
   }
   std::optional<tracing::TraceRecorder> recorder;
+  std::optional<tracing::MxTraceRecorder> mx_recorder;
   if (options.trace) {
-    recorder.emplace(*options.trace, executor.graph().name.empty() ? options.model_path : executor.graph().name);
+    const std::string network_name = executor.graph().name.empty() ? options.model_path : executor.graph().name;
+    recorder.emplace(*options.trace, network_name);
+    mx_recorder.emplace(*options.trace, network_name);
     std::size_t layer_index = 0;
     for (const std::string& node : network.mapped_nodes()) {
       units::EmulatedOp& op = network.op(node);
       ++layer_index;
+      if (op.kind() == units::UnitKind::mx && mx_recorder->selects(node)) {
+        op.add_mx_operand_tap(mx_recorder->mx_tap(op, layer_index));
+      }
       if (op.kind() != units::UnitKind::approx || !recorder->selects(node)) continue;
       op.add_approx_operand_tap(recorder->approx_tap(op, accelerators.at(node), layer_index));
     }
@@ -279,6 +317,7 @@ report::RunReport run_network(const RunOptions& options) {
     const auto fp32 = argmax_rows(network.run_reference(inputs).at(output_name));
     const mapping::EmulatedNetwork::ShadowRun propagated = network.run_with_shadow(inputs);
     const auto emulated = argmax_rows(propagated.outputs.at(output_name));
+    apply_activity_factors(accelerators, samplers, uniform_pj_per_mac);
     accumulate(layers, accelerators, network.run_local(inputs).layers, propagated.layers);
     fp32_predictions.insert(fp32_predictions.end(), fp32.begin(), fp32.end());
     emulated_predictions.insert(emulated_predictions.end(), emulated.begin(), emulated.end());
@@ -344,20 +383,34 @@ report::RunReport run_network(const RunOptions& options) {
   }
   for (report::LayerTally& tally : report.layers) {
     const auto energy = tally.energy_pj.find("multiplier");
-    if (energy != tally.energy_pj.end()) tally.multiplier_energy_pj["table"] = energy->second;
+    const auto accelerator = accelerators.find(tally.node_name);
+    const double factor =
+        accelerator == accelerators.end() ? 1.0 : accelerator->second.approx.multiplier_activity_factor;
+    if (energy != tally.energy_pj.end() && factor > 0.0) tally.multiplier_energy_pj["table"] = energy->second / factor;
     const auto sampler = samplers.find(tally.node_name);
     if (sampler != samplers.end() && sampler->second.pj_per_mac()) {
       tally.multiplier_energy_pj["data-dependent"] = *sampler->second.pj_per_mac() * static_cast<double>(tally.macs);
       tally.multiplier_energy_note = "data-dependent: " + sampler->second.model().note + "; " +
                                      std::to_string(sampler->second.sampled_macs()) + " MACs sampled";
+      if (factor != 1.0) {
+        tally.energy_source = "table x operand activity";
+        tally.multiplier_energy_note += "; energy_pj.multiplier = table x activity factor " + std::to_string(factor) +
+                                        " (sampled / uniform-operand energy of the model)";
+      }
     }
   }
   if (recorder) {
     for (const tracing::WrittenTrace& trace : recorder->written()) report.trace_files.push_back(trace.path);
     add_gate_level(report, options);
-    if (recorder->written().empty()) {
-      report.warnings.push_back("--trace: no approx layer matched '" + options.trace->layer_regex +
-                                "'; nothing was recorded (traces cover approx layers)");
+    for (const tracing::WrittenTrace& trace : mx_recorder->written()) report.trace_files.push_back(trace.path);
+    if (!mx_recorder->written().empty()) {
+      report.warnings.push_back("--trace: " + std::to_string(mx_recorder->written().size()) +
+                                " mx layer(s) traced; price them gate-level with: tessera power mx --trace " +
+                                options.trace->directory + " --gate-level");
+    }
+    if (report.trace_files.empty()) {
+      report.warnings.push_back("--trace: no approx or mx layer matched '" + options.trace->layer_regex +
+                                "'; nothing was recorded (traces cover approx and mx layers)");
     }
   }
   report.wall_time_s =

@@ -12,6 +12,9 @@
 #include "sim/power/cell_libraries.h"
 #include "sim/power/hw_package.h"
 #include "traces/activity/model_quality.h"
+#include "traces/activity/proxy_activity.h"
+#include "traces/activity/proxy_fit.h"
+#include "traces/gate/net_values.h"
 #include "traces/gate/netlist.h"
 
 namespace tessera::power {
@@ -84,9 +87,16 @@ std::uint64_t code_bits(std::int8_t value) { return static_cast<std::uint8_t>(va
 
 }  // namespace
 
-GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
-                                      const std::vector<std::vector<activity::PeStream>>& layers,
-                                      const GateLevelOptions& options) {
+namespace {
+
+struct SynthesizedMultiplier {
+  std::string library;
+  std::int64_t cells = 0;
+  double area_um2 = 0.0;
+  traces::gate::GateNetlist netlist;
+};
+
+SynthesizedMultiplier synthesize_multiplier(const MultiplierCircuit& circuit, const GateLevelOptions& options) {
   const WorkDir work(options.work_dir);
   const CellLibrary library = cell_library(options.library);
   SynthesisSpec spec;
@@ -97,9 +107,14 @@ GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
   spec.structure = options.structure;
   spec.work_dir = work.path();
   const SynthesisResult synthesis = synthesize_to_liberty(spec, *library.library);
-  const traces::gate::GateNetlist netlist =
-      traces::gate::load_yosys_netlist(synthesis.netlist_json, circuit.top, *library.library);
+  return {library.name, synthesis.cells, synthesis.area_um2,
+          traces::gate::load_yosys_netlist(synthesis.netlist_json, circuit.top, *library.library)};
+}
 
+GateLevelEnergies replay_energies(const MultiplierCircuit& circuit, const SynthesizedMultiplier& synthesized,
+                                  const std::vector<std::vector<activity::PeStream>>& layers,
+                                  const GateLevelOptions& options) {
+  const traces::gate::GateNetlist& netlist = synthesized.netlist;
   // One replay for everything: each PE stream preceded by a reset vector (0, 0) whose cycle is
   // not counted. Vectors are indexed so the per-op energies can be cut back into layers.
   std::vector<std::uint64_t> port_a, port_b;
@@ -118,9 +133,9 @@ GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
     }
   }
   GateLevelEnergies result;
-  result.library = library.name;
-  result.cells = synthesis.cells;
-  result.area_um2 = synthesis.area_um2;
+  result.library = synthesized.library;
+  result.cells = synthesized.cells;
+  result.area_um2 = synthesized.area_um2;
   result.per_op_pj.resize(layers.size());
   result.breakdown.resize(layers.size());
   if (port_a.empty()) return result;
@@ -151,6 +166,14 @@ GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
   return result;
 }
 
+}  // namespace
+
+GateLevelEnergies gate_level_energies(const MultiplierCircuit& circuit,
+                                      const std::vector<std::vector<activity::PeStream>>& layers,
+                                      const GateLevelOptions& options) {
+  return replay_energies(circuit, synthesize_multiplier(circuit, options), layers, options);
+}
+
 namespace {
 
 // Per-op features of every PE stream of a layer, in the order gate_level_energies reports them.
@@ -166,16 +189,24 @@ std::vector<activity::OpFeatures> layer_features(const std::vector<activity::PeS
 
 }  // namespace
 
-activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
-                                                 const MultiplierCircuit& circuit, const GateLevelOptions& options,
-                                                 std::vector<std::string> features, std::size_t uniform_ops) {
-  if (training.empty()) throw ConfigError("power fit: no training traces");
-  if (features.empty()) features = activity::array_multiplier_features();
+namespace {
+
+// What both model kinds are fitted on: the PE streams of the training layers (each with its
+// product table), plus seeded uniform operands, and the words describing them.
+struct TrainingSet {
   std::vector<std::vector<activity::PeStream>> streams;
   std::vector<approx::MultiplierTable> tables;
+  std::uint64_t stream_count = 0;
+  std::string description;
+};
+
+TrainingSet training_set(const std::vector<tracing::ApproxLayerTrace>& training, const GateLevelOptions& options,
+                         std::size_t uniform_ops) {
+  if (training.empty()) throw ConfigError("power fit: no training traces");
+  TrainingSet set;
   for (const tracing::ApproxLayerTrace& trace : training) {
-    tables.push_back(tracing::trace_multiplier(trace));
-    streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
+    set.tables.push_back(tracing::trace_multiplier(trace));
+    set.streams.push_back(tracing::trace_pe_streams(trace, set.tables.back()));
   }
   if (uniform_ops > 0) {
     constexpr std::size_t kHold = 64;  // ops per weight, as a PE keeps its weight for a tile
@@ -190,18 +221,45 @@ activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::Appr
       }
       uniform.push_back(std::move(stream));
     }
-    streams.push_back(std::move(uniform));
-    tables.push_back(tables.front());
+    set.streams.push_back(std::move(uniform));
+    set.tables.push_back(set.tables.front());
   }
-  const GateLevelEnergies gate = gate_level_energies(circuit, streams, options);
+  for (const std::vector<activity::PeStream>& layer : set.streams) set.stream_count += layer.size();
+  std::string layers;
+  for (const tracing::ApproxLayerTrace& trace : training) layers += (layers.empty() ? "" : ", ") + trace.header.layer;
+  set.description = "gate-level (" + to_string(options.structure) + ", zero-delay) per-op energy of the PE streams of " +
+                    std::to_string(training.size()) + " traced layer(s) of " + training.front().header.network + ": " + layers;
+  if (uniform_ops > 0) set.description += ", plus " + std::to_string(uniform_ops) + " uniform random ops (weight held 64 ops)";
+  return set;
+}
+
+activity::ModelMetadata fit_metadata(const std::vector<tracing::ApproxLayerTrace>& training, const MultiplierCircuit& circuit,
+                                     const GateLevelOptions& options, const std::string& library, const TrainingSet& set) {
+  activity::ModelMetadata metadata;
+  metadata.unit = training.front().multiplier;
+  metadata.library = library;
+  metadata.design = circuit.description;
+  metadata.top = circuit.top;
+  metadata.clock_period_ns = options.clock_period_ns;
+  metadata.fitted_on = set.description;
+  metadata.fitted_streams = set.stream_count;
+  return metadata;
+}
+
+}  // namespace
+
+activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
+                                                 const MultiplierCircuit& circuit, const GateLevelOptions& options,
+                                                 std::vector<std::string> features, std::size_t uniform_ops) {
+  const TrainingSet set = training_set(training, options, uniform_ops);
+  if (features.empty()) features = activity::array_multiplier_features();
+  const GateLevelEnergies gate = gate_level_energies(circuit, set.streams, options);
   std::vector<activity::OpFeatures> ops;
   std::vector<double> energies;
-  std::uint64_t stream_count = 0;
-  for (std::size_t l = 0; l < streams.size(); ++l) {
-    const std::vector<activity::OpFeatures> f = layer_features(streams[l], tables[l]);
+  for (std::size_t l = 0; l < set.streams.size(); ++l) {
+    const std::vector<activity::OpFeatures> f = layer_features(set.streams[l], set.tables[l]);
     ops.insert(ops.end(), f.begin(), f.end());
     for (const double e : gate.per_op_pj[l]) energies.push_back(e + gate.leakage_pj_per_op);
-    stream_count += streams[l].size();
   }
   // Terms the training ops never exercise (e.g. the sign column when no activation is negative)
   // cannot be fitted: they are left out, and the model file lists what it uses.
@@ -220,24 +278,44 @@ activity::LinearEnergyModel fit_multiplier_model(const std::vector<tracing::Appr
   features = used;
   const Eigen::MatrixXd x = activity::feature_matrix(ops, features);
   const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(energies.data(), static_cast<Eigen::Index>(energies.size()));
-  activity::ModelMetadata metadata;
-  metadata.unit = training.front().multiplier;
-  metadata.library = gate.library;
-  metadata.design = circuit.description;
-  metadata.top = circuit.top;
-  metadata.clock_period_ns = options.clock_period_ns;
-  std::string layers;
-  for (const tracing::ApproxLayerTrace& trace : training) layers += (layers.empty() ? "" : ", ") + trace.header.layer;
-  metadata.fitted_on = "gate-level (" + to_string(options.structure) + ", zero-delay) per-op energy of the PE streams of " +
-                       std::to_string(training.size()) + " traced layer(s) of " + training.front().header.network + ": " + layers;
-  metadata.fitted_streams = stream_count;
-  if (uniform_ops > 0) metadata.fitted_on += ", plus " + std::to_string(uniform_ops) + " uniform random ops (weight held 64 ops)";
+  activity::ModelMetadata metadata = fit_metadata(training, circuit, options, gate.library, set);
   if (!dropped.empty()) {
     std::string list;
     for (const std::string& name : dropped) list += (list.empty() ? "" : ", ") + name;
     metadata.fitted_on += "; constant there, so left out: " + list;
   }
   return activity::fit_linear_energy_model(x, features, y, {}, metadata);
+}
+
+activity::ProxyEnergyModel fit_proxy_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
+                                                      const MultiplierCircuit& circuit, const GateLevelOptions& options,
+                                                      std::size_t proxies, std::size_t uniform_ops) {
+  const TrainingSet set = training_set(training, options, uniform_ops);
+  const SynthesizedMultiplier synthesized = synthesize_multiplier(circuit, options);
+  const GateLevelEnergies gate = replay_energies(circuit, synthesized, set.streams, options);
+  std::vector<activity::PeStream> streams;
+  std::vector<double> energies;
+  for (std::size_t l = 0; l < set.streams.size(); ++l) {
+    streams.insert(streams.end(), set.streams[l].begin(), set.streams[l].end());
+    for (const double e : gate.per_op_pj[l]) energies.push_back(e + gate.leakage_pj_per_op);
+  }
+  // Every net's value over all operand pairs, in table order: port A is the high byte.
+  std::vector<std::uint64_t> port_a(activity::kOperandPairs), port_b(activity::kOperandPairs);
+  for (std::size_t pair = 0; pair < activity::kOperandPairs; ++pair) {
+    port_a[pair] = pair >> 8;
+    port_b[pair] = pair & 0xFF;
+  }
+  std::vector<std::vector<std::uint64_t>> values =
+      traces::gate::all_net_values(synthesized.netlist, {{circuit.port_a, port_a}, {circuit.port_b, port_b}});
+  std::vector<activity::ProxyCandidate> candidates;
+  for (traces::gate::NetId net = 0; net < synthesized.netlist.net_count(); ++net) {
+    if (synthesized.netlist.net_constant(net)) continue;
+    candidates.push_back({synthesized.netlist.net_name(net), std::move(values[net])});
+  }
+  activity::ProxyFitOptions fit_options;
+  fit_options.max_proxies = proxies;
+  activity::ModelMetadata metadata = fit_metadata(training, circuit, options, gate.library, set);
+  return activity::fit_proxy_energy_model(candidates, streams, energies, fit_options, metadata);
 }
 
 std::optional<double> LayerPowerEstimate::model_error() const {
@@ -261,8 +339,16 @@ std::vector<LayerPowerEstimate> trace_power(const std::vector<tracing::ApproxLay
     estimate.table_pj = static_cast<double>(estimate.macs) * energy.pj("digital.mul_int8") * relative.ratio;
     estimate.table_source = "digital.mul_int8 x " + std::to_string(relative.ratio) + " (" + relative.source + ")";
     tables.push_back(tracing::trace_multiplier(trace));
-    if (options.model) estimate.model_pj = options.model->predict_pj(tracing::trace_activity(trace, tables.back()));
-    if (options.gate_level) streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
+    if (options.gate_level || (options.model && std::holds_alternative<activity::ProxyEnergyModel>(*options.model))) {
+      streams.push_back(tracing::trace_pe_streams(trace, tables.back()));
+    }
+    if (const auto* proxy = options.model ? std::get_if<activity::ProxyEnergyModel>(&*options.model) : nullptr) {
+      activity::ProxyCounts counts;
+      for (const activity::PeStream& stream : streams.back()) counts += activity::proxy_stream_counts(proxy->table(), stream.a, stream.b);
+      estimate.model_pj = proxy->predict_pj(counts);
+    } else if (options.model) {
+      estimate.model_pj = std::get<activity::LinearEnergyModel>(*options.model).predict_pj(tracing::trace_activity(trace, tables.back()));
+    }
     estimates.push_back(std::move(estimate));
   }
   if (!options.gate_level || layers.empty()) return estimates;
@@ -286,10 +372,13 @@ std::vector<LayerPowerEstimate> trace_power(const std::vector<tracing::ApproxLay
   for (std::size_t l = 0; l < estimates.size(); ++l) {
     estimates[l].gate = gate.breakdown[l];
     if (options.model && gate.per_op_pj[l].size() >= 2) {
-      const std::vector<activity::OpFeatures> ops = layer_features(streams[l], tables[l]);
-      const std::vector<double> predicted = options.model->predict_pj(ops);
-      Eigen::VectorXd actual(static_cast<Eigen::Index>(ops.size())), model(static_cast<Eigen::Index>(ops.size()));
-      for (std::size_t i = 0; i < ops.size(); ++i) {
+      std::vector<double> predicted;
+      for (const activity::PeStream& stream : streams[l]) {
+        const std::vector<double> p = activity::predict_stream_pj(*options.model, stream.a, stream.b, tables[l]);
+        predicted.insert(predicted.end(), p.begin(), p.end());
+      }
+      Eigen::VectorXd actual(static_cast<Eigen::Index>(predicted.size())), model(static_cast<Eigen::Index>(predicted.size()));
+      for (std::size_t i = 0; i < predicted.size(); ++i) {
         actual[static_cast<Eigen::Index>(i)] = gate.per_op_pj[l][i] + gate.leakage_pj_per_op;
         model[static_cast<Eigen::Index>(i)] = predicted[i];
       }

@@ -1,6 +1,7 @@
 #pragma once
 // Trace-driven power of approx layers: the operand streams `tessera run --trace` recorded, priced
-// three ways — the models' energy table, the fitted data-dependent model (traces/activity) and the
+// three ways — the models' energy table, the fitted data-dependent model (traces/activity: linear in
+// operand features or in proxy-net toggles, whichever kind is given) and the
 // gate-level reference (replay through the multiplier's netlist on a standard-cell library) — and
 // the fitting of that model on gate-level energies of traced layers.
 //
@@ -18,6 +19,8 @@
 #include "sim/power/synthesis.h"
 #include "sim/tracing/approx_trace_reader.h"
 #include "traces/activity/energy_model.h"
+#include "traces/activity/multiplier_model.h"
+#include "traces/activity/proxy_model.h"
 #include "traces/gate/replay.h"
 
 namespace tessera::power {
@@ -73,6 +76,14 @@ traces::activity::LinearEnergyModel fit_multiplier_model(const std::vector<traci
                                                          std::vector<std::string> features = {},
                                                          std::size_t uniform_ops = 0);
 
+// Fits a proxy-net model (traces/activity/proxy_model.h) on the same gate-level energies as
+// fit_multiplier_model: up to `proxies` nets of the synthesised netlist chosen by matching
+// pursuit, their values tabulated over all 65,536 operand pairs.
+traces::activity::ProxyEnergyModel fit_proxy_multiplier_model(const std::vector<tracing::ApproxLayerTrace>& training,
+                                                              const MultiplierCircuit& circuit,
+                                                              const GateLevelOptions& options, std::size_t proxies,
+                                                              std::size_t uniform_ops = 0);
+
 // One traced layer priced three ways (multiplier energy of the recorded MACs).
 struct LayerPowerEstimate {
   std::string layer, path, multiplier;
@@ -86,7 +97,7 @@ struct LayerPowerEstimate {
 };
 
 struct TracePowerOptions {
-  std::optional<traces::activity::LinearEnergyModel> model;  // absent: no data-dependent column
+  std::optional<traces::activity::MultiplierModel> model;  // absent: no data-dependent column
   bool gate_level = false;
   std::optional<MultiplierCircuit> circuit;  // absent: tessera_circuit_for(the trace's multiplier)
   GateLevelOptions gate;

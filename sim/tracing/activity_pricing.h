@@ -1,8 +1,9 @@
 #pragma once
 // Pricing an approx layer's multipliers from the activity of the operands it really processes:
 // on the layer's first integer GEMM, a seeded sample of the array's weight tiles (the same draw as
-// tracing) gives the activity features of every PE's stream (traces/activity), and a fitted linear
-// energy model turns them into energy per multiplication.
+// tracing) gives the activity of every PE's stream (traces/activity), and a fitted model — linear in
+// operand features, or in proxy-net toggles, whichever the shipped file holds — turns it into energy
+// per multiplication.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,13 +12,13 @@
 
 #include "models/shell/accelerator.h"
 #include "sim/units/emulated_op.h"
-#include "traces/activity/energy_model.h"
+#include "traces/activity/multiplier_model.h"
 
 namespace tessera::tracing {
 
 // A fitted model for one multiplier, possibly borrowed from another design and scaled.
 struct MultiplierEnergyModel {
-  traces::activity::LinearEnergyModel model;
+  traces::activity::MultiplierModel model;
   double scale = 1.0;  // applied to the model's energy
   std::string note;    // where the model comes from, in words (shown in reports)
 };

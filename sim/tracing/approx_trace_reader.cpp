@@ -77,11 +77,19 @@ ApproxLayerTrace read_approx_trace(const std::filesystem::path& path) {
   return trace;
 }
 
+bool is_approx_trace(const std::filesystem::path& path) {
+  return traces::TraceReader(path.string()).header().unit.family == "approx";
+}
+
 std::vector<ApproxLayerTrace> read_approx_traces(const std::filesystem::path& directory) {
   std::vector<ApproxLayerTrace> layers;
-  for (const std::filesystem::path& path : traces::list_traces(directory)) layers.push_back(read_approx_trace(path));
+  for (const std::filesystem::path& path : traces::list_traces(directory)) {
+    if (is_approx_trace(path)) layers.push_back(read_approx_trace(path));
+  }
   if (layers.empty()) {
-    throw InputError(directory.string() + ": no .ttrace files (record some with tessera run --trace DIR)");
+    throw InputError(directory.string() +
+                     ": no approx .ttrace files (record some with tessera run --trace DIR; mx traces are priced by "
+                     "tessera power mx)");
   }
   return layers;
 }

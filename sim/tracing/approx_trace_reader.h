@@ -32,7 +32,11 @@ struct ApproxLayerTrace {
 // Reads and checks one trace: unit family "approx", dataflow "weight_stationary", the four arrays
 // with consistent record counts and tile sizes. InputError naming the file and what is wrong.
 ApproxLayerTrace read_approx_trace(const std::filesystem::path& path);
-// Every .ttrace of a directory, in file-name order; InputError when there is none.
+// Whether a file is a trace of an approx unit (its header's unit.family); InputError for a file that
+// is not a valid trace.
+bool is_approx_trace(const std::filesystem::path& path);
+// Every approx .ttrace of a directory, in file-name order (traces of other units are skipped);
+// InputError when there is none.
 std::vector<ApproxLayerTrace> read_approx_traces(const std::filesystem::path& directory);
 
 // The multiplier table the trace's unit used (golden/approx/catalog.h).

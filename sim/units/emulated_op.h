@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "golden/mx/tensor.h"
 #include "sim/graph/ir.h"
 #include "sim/runtime/kernel.h"
 #include "sim/units/unit_config.h"
@@ -85,6 +86,16 @@ struct ApproxGemmOperands {
 };
 using ApproxOperandTap = std::function<void(const ApproxGemmOperands&)>;
 
+// The MX GEMM an mx unit really computes: both operands quantized along K as its dot unit consumes
+// them, block by block (element codes and E8M0 scale bytes, golden/mx/tensor.h): activations M x K
+// (conv: after im2col; attention: one batch slice's A) and weights N x K (attention: B_b^T).
+// C[m][n] is the sum over blocks j of the dot unit's result for (row m block j, row n block j).
+struct MxGemmOperands {
+  const mx::QuantizedRows* activations = nullptr;
+  const mx::QuantizedRows* weights = nullptr;
+};
+using MxOperandTap = std::function<void(const MxGemmOperands&)>;
+
 class EmulatedOp {
  public:
   virtual ~EmulatedOp() = default;
@@ -129,6 +140,9 @@ class EmulatedOp {
   // convolutions excepted: their groups are separate GEMMs the taps do not see). Other kinds never
   // call them.
   void add_approx_operand_tap(ApproxOperandTap tap) { approx_operand_taps_.push_back(std::move(tap)); }
+  // Taps called, in the order added, with every MX GEMM an mx op computes (attention: one per
+  // batch slice). Other kinds never call them.
+  void add_mx_operand_tap(MxOperandTap tap) { mx_operand_taps_.push_back(std::move(tap)); }
 
  protected:
   EmulatedOp(const Node& node, NodeAnalysis analysis, UnitConfig config, std::uint32_t unit_id);
@@ -154,6 +168,10 @@ class EmulatedOp {
   std::vector<ApproxOperandTap> approx_operand_taps_;
   void call_approx_operand_taps(const ApproxGemmOperands& operands) const {
     for (const ApproxOperandTap& tap : approx_operand_taps_) tap(operands);
+  }
+  std::vector<MxOperandTap> mx_operand_taps_;
+  void call_mx_operand_taps(const MxGemmOperands& operands) const {
+    for (const MxOperandTap& tap : mx_operand_taps_) tap(operands);
   }
 };
 

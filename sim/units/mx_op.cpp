@@ -1,5 +1,6 @@
 // mx: OCP MX block quantization of both operands along K (golden/mx quantize_rows) and the MX GEMM
-// (mx_gemm: A M x K, B N x K), on the kernels where they support the case (fast_paths.h). Weights are quantized once, at construction. The bias is added in
+// (mx_gemm: A M x K, B N x K), on the kernels where they support the case (fast_paths.h). Weights are quantized once, at construction. Every GEMM's quantized operands go to the MX operand taps
+// (emulated_op.h) before it runs. The bias is added in
 // FP32 after the GEMM (one float add per output). Stochastic rounding draws from
 // (seed, make_stream(unit id, mx_stochastic_rounding)) for activations and (seed + 1, same stream)
 // for weights, indexed by the element index within one quantize_rows call.
@@ -36,6 +37,7 @@ class MxOp final : public OpBase {
   std::vector<float> gemm(const float* a, std::size_t rows, std::size_t k, const mx::QuantizedRows& b) const {
     const MxConfig& mx = config_.mx;
     const mx::QuantizedRows qa = mx_quantize_fast(a, rows, k, mx.activation_format, mx.block, activation_policy_);
+    call_mx_operand_taps(MxGemmOperands{&qa, &b});
     return mx_gemm_fast(qa, b, mx.accumulation);
   }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <random>
 
+#include "golden/common/error.h"
 #include "golden/mx/gemm.h"
 #include "models/mx/mx_unit.h"
 
@@ -44,6 +45,41 @@ TEST(MxCycles, TiledGemm) {
   EXPECT_NEAR(l.energy_pj.at("dot_multipliers"), 2560.0 * 0.2 * 16.0 / 64.0, 1e-9);
   // Layer-sized: 3136 x 576 x 64, one tile: d = 3136*64*18 = 3612672; + 5.
   EXPECT_EQ(mx_cost_gemm(MxUnitConfig{}, {3136, 576, 64}).total_cycles(), 3612672u + 5u);
+}
+
+TEST(MxEnergy, DotActivityFactorScalesOnlyTheDotArithmetic) {
+  // Weights quantized on chip so the quantizer's energy is nonzero and its invariance means something.
+  MxUnitConfig c;
+  c.quantize_weights = true;
+  const GemmShape s{16, 96, 8};
+  const LayerCost table_only = mx_cost_gemm(c, s);
+  c.dot_activity_factor = 0.4;
+  const LayerCost sampled = mx_cost_gemm(c, s);
+  for (const char* scaled : {"dot_multipliers", "dot_adder_tree"}) {
+    ASSERT_GT(table_only.energy_pj.at(scaled), 0.0) << scaled;
+    EXPECT_DOUBLE_EQ(sampled.energy_pj.at(scaled), 0.4 * table_only.energy_pj.at(scaled)) << scaled;
+  }
+  for (const char* kept : {"quantizer", "block_accumulate"}) {
+    ASSERT_GT(table_only.energy_pj.at(kept), 0.0) << kept;
+    EXPECT_DOUBLE_EQ(sampled.energy_pj.at(kept), table_only.energy_pj.at(kept)) << kept;
+  }
+  // Every component is one of the four above: nothing else moves either.
+  EXPECT_EQ(sampled.energy_pj.size(), 4u);
+  EXPECT_EQ(sampled.total_cycles(), table_only.total_cycles());
+  EXPECT_EQ(sampled.actions, table_only.actions);
+}
+
+TEST(MxEnergy, DotActivityFactorFromJsonIsRangeChecked) {
+  EXPECT_DOUBLE_EQ(mx_config_from_json(Json::object(), "config").dot_activity_factor, 1.0);
+  EXPECT_DOUBLE_EQ(mx_config_from_json(Json{{"dot_activity_factor", 0.75}}, "config").dot_activity_factor, 0.75);
+  for (const double bad : {-0.1, 100.5}) {
+    try {
+      mx_config_from_json(Json{{"dot_activity_factor", bad}}, "config");
+      FAIL() << "accepted dot_activity_factor " << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("dot_activity_factor"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(MxTiles, BitExactAgainstGolden) {

@@ -8,6 +8,7 @@
 
 #include "golden/approx/catalog.h"
 #include "golden/approx/gemm.h"
+#include "golden/common/error.h"
 #include "golden/mx/gemm.h"
 #include "golden/optical/quantizer.h"
 #include "models/tlm/tlm_system.h"
@@ -38,6 +39,45 @@ TEST(Tlm, ApproxArrayBitExactAndTimed) {
     EXPECT_EQ(r.run.transactions, approx_cost_gemm(c, s, EnergyTable::defaults(), m_tile).tiles);
     EXPECT_GT(r.run.quantum_syncs, 0u);
   }
+}
+
+TEST(Tlm, ApproxArrayPricesEveryTileItExecutesWithTheCallersModel) {
+  ApproxArrayConfig c;
+  const approx::MultiplierTable table = approx::load_multiplier(c.multiplier);
+  const GemmShape s{23, 19, 11};
+  const auto a = random_bytes(s.m * s.k, 5), w = random_bytes(s.n * s.k, 6);
+  // A model the test can total independently: 1 pJ per non-zero activation code the tile streams
+  // through one PE column, so each tile contributes (its non-zero a codes) x (its n).
+  std::uint64_t calls = 0;
+  const ApproxTileEnergyFn energy = [&](const std::int8_t* act, const std::int8_t*, const GemmShape& shape,
+                                        const ApproxTile& tile) {
+    ++calls;
+    double pj = 0.0;
+    for (std::uint64_t i = tile.m0; i < tile.m0 + tile.m; ++i)
+      for (std::uint64_t k = tile.k0; k < tile.k0 + tile.k; ++k) pj += act[i * shape.k + k] != 0 ? 1.0 : 0.0;
+    return pj * static_cast<double>(tile.n);
+  };
+  const ApproxTlmResult r = run_approx_tlm(c, table, a.data(), w.data(), s, 0, 1000.0, energy);
+  double expected = 0.0;
+  for (std::uint64_t i = 0; i < s.m; ++i)
+    for (std::uint64_t k = 0; k < s.k; ++k) expected += a[i * s.k + k] != 0 ? static_cast<double>(s.n) : 0.0;
+  EXPECT_EQ(calls, r.run.transactions);
+  EXPECT_DOUBLE_EQ(r.multiplier_energy_pj, expected);
+  EXPECT_EQ(r.out, approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k));
+  // Without a hook nothing is priced, and a later run is not charged for the earlier one's tiles.
+  EXPECT_EQ(run_approx_tlm(c, table, a.data(), w.data(), s).multiplier_energy_pj, 0.0);
+}
+
+TEST(Tlm, ActivityFactorScalesOnlyTheMultipliersEnergy) {
+  ApproxArrayConfig c;
+  const GemmShape s{64, 32, 16};
+  const LayerCost table_only = approx_cost_gemm(c, s);
+  c.multiplier_activity_factor = 0.25;
+  const LayerCost sampled = approx_cost_gemm(c, s);
+  EXPECT_DOUBLE_EQ(sampled.energy_pj.at("multiplier"), 0.25 * table_only.energy_pj.at("multiplier"));
+  EXPECT_DOUBLE_EQ(sampled.energy_pj.at("accumulator"), table_only.energy_pj.at("accumulator"));
+  EXPECT_EQ(sampled.total_cycles(), table_only.total_cycles());
+  EXPECT_THROW(approx_config_from_json(Json{{"multiplier_activity_factor", -1.0}}, "config"), ConfigError);
 }
 
 TEST(Tlm, MxUnitBitExactAndTimed) {

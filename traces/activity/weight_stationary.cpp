@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <string>
 
 #include "golden/common/error.h"
@@ -70,7 +71,19 @@ TESSERA_POPCNT_CLONES ActivityCounts tile_activity(const WeightStationaryTile& t
   std::vector<std::uint64_t> change_histogram(k * 256, 0);
   std::array<std::uint64_t, kOutputBits> out_bits{};
   std::array<std::uint64_t, kRowSums> row_sums{}, row_carries{};
-  std::vector<BaughWooleyRows> prev_rows(pes, baugh_wooley_rows(0, 0));
+  // The Baugh-Wooley rows depend on (a, b) only: tabulated per weight value on first use (8 KiB per
+  // distinct weight), so a MAC costs lookups and popcounts instead of eight additions.
+  std::vector<std::unique_ptr<std::array<BaughWooleyRows, 256>>> rows_by_weight(256);
+  auto rows_for = [&rows_by_weight](std::uint8_t b) -> const std::array<BaughWooleyRows, 256>& {
+    auto& entry = rows_by_weight[b];
+    if (!entry) {
+      entry = std::make_unique<std::array<BaughWooleyRows, 256>>();
+      for (unsigned a = 0; a < 256; ++a) (*entry)[a] = baugh_wooley_rows(static_cast<std::uint8_t>(a), b);
+    }
+    return *entry;
+  };
+  const BaughWooleyRows reset_rows = baugh_wooley_rows(0, 0);
+  std::vector<const BaughWooleyRows*> prev_rows(pes, &reset_rows);
   std::uint64_t hd_a = 0, pp_toggles = 0, a_sign_flips = 0, ones_a = 0, zero_operand = 0;
   std::uint64_t out_hd = 0, psum_out_hd = 0, last_row_psum_out_hd = 0;
   for (std::size_t t = 0; t < m; ++t) {
@@ -94,13 +107,13 @@ TESSERA_POPCNT_CLONES ActivityCounts tile_activity(const WeightStationaryTile& t
       std::uint64_t row_psum_out_hd = 0;
       for (std::size_t c = 0; c < n; ++c) {
         const auto b = static_cast<std::uint8_t>(w_row[c]);
-        const BaughWooleyRows rows = baugh_wooley_rows(a, b);
-        BaughWooleyRows& before = prev_rows[r * n + c];
+        const BaughWooleyRows& rows = rows_for(b)[a];
+        const BaughWooleyRows& before = *prev_rows[r * n + c];
         for (std::size_t row = 0; row < kRowSums; ++row) {
           row_sums[row] += ones(static_cast<std::uint32_t>(rows.sum[row] ^ before.sum[row]));
           row_carries[row] += ones(static_cast<std::uint32_t>(rows.carry[row] ^ before.carry[row]));
         }
-        before = rows;
+        prev_rows[r * n + c] = &rows;
         const std::int16_t p = products[static_cast<std::uint8_t>(w_row[c])];
         const auto p_bits = static_cast<std::uint16_t>(p);
         const auto p_change = static_cast<std::uint32_t>(p_bits ^ p_state[c]);

@@ -11,6 +11,7 @@
 
 #include "golden/common/error.h"
 #include "golden/io/atomic_file.h"
+#include "sim/report/format.h"
 #include "sim/report/plots.h"
 #include "sim/report/svg.h"
 #include "tests/sim/report/sample_report.h"
@@ -83,7 +84,8 @@ TEST(Csv, HeaderNamesUnits) {
             "propagated_rms_error,propagated_mean_error,propagated_non_finite,"
             "latency_cycles,energy_total_pj,energy_multipliers_pj,energy_accumulators_pj,"
             "energy_sram_pj,energy_dram_pj,energy_dac_pj,energy_adc_pj,energy_laser_pj,"
-            "energy_modulator_pj,energy_source");
+            "energy_modulator_pj,energy_source,multiplier_table_pj,multiplier_data-dependent_pj,"
+            "multiplier_gate-level_pj,multiplier_energy_note");
 }
 
 TEST(Csv, QuotesNamesWithCommasAndQuotes) {
@@ -133,8 +135,8 @@ TEST(Csv, AbsentValuesAreEmptyAndNonFiniteAreWords) {
 
 TEST(Html, EverySvgIsClosedAndThePlotsAreThere) {
   const std::string html = report::render_html(test::sample_report());
-  EXPECT_EQ(count_of(html, "<svg "), 3u);
-  EXPECT_EQ(count_of(html, "</svg>"), 3u);
+  EXPECT_EQ(count_of(html, "<svg "), 4u);
+  EXPECT_EQ(count_of(html, "</svg>"), 4u);
   EXPECT_EQ(count_of(html, "<html"), 1u);
   EXPECT_EQ(count_of(html, "</html>"), 1u);
   EXPECT_EQ(count_of(html, "<table>"), count_of(html, "</table>"));
@@ -143,6 +145,21 @@ TEST(Html, EverySvgIsClosedAndThePlotsAreThere) {
   EXPECT_NE(html.find(report::kEnergyPlotTitle), std::string::npos);
   EXPECT_NE(html.find(report::kErrorPlotTitle), std::string::npos);
   EXPECT_NE(html.find(report::kAccuracyEnergyPlotTitle), std::string::npos);
+  EXPECT_NE(html.find(report::kMultiplierEnergyPlotTitle), std::string::npos);
+}
+
+TEST(Html, MultiplierEnergyPlotHasABarPerMethodAndLayer) {
+  const RunReport run = test::sample_report();
+  const std::string plot = report::multiplier_energy_plot_svg(run);
+  // The sample's approx stem has all three methods; the bars carry their values as tooltips.
+  for (const auto& [method, pj] : run.layers.front().multiplier_energy_pj) {
+    const std::string tooltip = "/conv1/Conv - " + method + ": " + report::significant(pj) + " pJ";
+    EXPECT_NE(plot.find(tooltip), std::string::npos) << tooltip;
+  }
+  EXPECT_EQ(run.layers.front().multiplier_energy_pj.size(), 3u);
+  EXPECT_NE(plot.find("log scale"), std::string::npos);
+  const std::string none = report::multiplier_energy_plot_svg(test::sample_report(/*with_energy=*/false));
+  EXPECT_NE(none.find("no multiplier energy estimates in this run"), std::string::npos);
 }
 
 TEST(Html, EscapesEveryLayerNameAndNeverWritesItRaw) {
@@ -214,13 +231,13 @@ TEST(Html, WithoutEnergySaysSoInsteadOfDrawingNothing) {
   const std::string accuracy = report::accuracy_energy_plot_svg(run);
   EXPECT_NE(accuracy.find("no energy estimates in this run"), std::string::npos);
   const std::string html = report::render_html(run);
-  EXPECT_EQ(count_of(html, "</svg>"), 3u);
+  EXPECT_EQ(count_of(html, "</svg>"), 4u);
   EXPECT_NE(html.find("no cycle model in this run"), std::string::npos);
 
   RunReport empty;
   empty.network_name = "empty";
   const std::string empty_html = report::render_html(empty);
-  EXPECT_EQ(count_of(empty_html, "</svg>"), 3u);
+  EXPECT_EQ(count_of(empty_html, "</svg>"), 4u);
   EXPECT_NE(empty_html.find("no layers"), std::string::npos);
   EXPECT_NE(empty_html.find("no task metric"), std::string::npos);
 }

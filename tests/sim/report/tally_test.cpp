@@ -77,6 +77,8 @@ void expect_same_report(const RunReport& a, const RunReport& b) {
       EXPECT_TRUE(same_double(amount, y.energy_pj.at(component))) << where << " " << component;
     }
     EXPECT_EQ(x.energy_source, y.energy_source) << where;
+    EXPECT_EQ(x.multiplier_energy_pj, y.multiplier_energy_pj) << where;
+    EXPECT_EQ(x.multiplier_energy_note, y.multiplier_energy_note) << where;
   }
 }
 

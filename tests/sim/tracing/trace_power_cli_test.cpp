@@ -77,8 +77,10 @@ TEST_F(TracePowerFlow, BundledNetworkTracesFlowThroughPowerEndToEnd) {
 
   // A model fitted on this network, checked on another network's layers.
   ASSERT_EQ(record("fashion_cnn", dir_.file("held")).exit_code, 0);
+  // --proxies 0: the linear operand-feature model (the default fits both kinds and keeps the better;
+  // proxy_power_flow_test.cpp covers the proxy model).
   const test::CommandResult fit = test::run_tessera({"power", "fit", "--trace", dir_.file("traces"), "--validate",
-                                                     dir_.file("held"), "--out", dir_.file("model.json")});
+                                                     dir_.file("held"), "--proxies", "0", "--out", dir_.file("model.json")});
   ASSERT_EQ(fit.exit_code, 0) << fit.err;
   const nlohmann::json fitted = nlohmann::json::parse(fit.out);
   EXPECT_GT(fitted["model"]["fitted_on"]["r2_train"].get<double>(), 0.5);

@@ -1,8 +1,9 @@
-// Test top for the MX co-simulation (tests/models/cosim_mx_test.cpp): the MX quantizer feeding the
-// MX dot-product unit, one block pair per cycle. Block A arrives as FP32 and is quantized on the
-// way; block B arrives already quantized (scale + codes) and is delayed by the quantizer's latency
-// so that both meet at the dot unit. Latency MxQuantizerLatency + MxDotLatency.
-module tessera_models_mx_chain #(
+// Top for `tessera cosim --unit mx` (sim/cosim/mx_cosim.h): the MX quantizer feeding the MX
+// dot-product unit, one block pair per cycle, as the model's quantizer + dot engine. Block A
+// arrives as FP32 and is quantized on the way; block B arrives already quantized (weights are
+// quantized once, off the unit) and is delayed by the quantizer's latency so that both meet at the
+// dot unit. Latency MxQuantizerLatency + MxDotLatency.
+module tessera_cosim_mx_chain #(
   parameter int FormatA   = 0,
   parameter int FormatB   = 0,
   parameter int BlockSize = 32

@@ -1,0 +1,44 @@
+#pragma once
+// `tessera cosim`: one unit's TLM model against its verilated RTL on seeded random tiles, checked
+// output bit by output bit and tile by tile in clock edges. Only the RTL verilated into this build
+// can run (verilated_units.h); anything else is an InputError naming what exists.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/common/json_config.h"
+
+namespace tessera::cosim {
+
+struct CosimOptions {
+  std::string unit;                   // "approx" | "mx" ("optical" is refused: no RTL array)
+  std::optional<std::uint64_t> rows;  // approx: must equal the verilated array (default: it)
+  std::optional<std::uint64_t> cols;
+  std::optional<std::string> multiplier;  // approx: a verilated multiplier (default "exact")
+  std::uint64_t tiles = 8;            // tiles the workload is cut into (approx_tiles / m-tiles)
+  std::uint64_t seed = 1;
+};
+
+// The GEMM a run uses, chosen so that it has exactly `tiles` tiles and exercises padding:
+//   approx: M = 32 vectors (one m-tile); 2 k-tiles when tiles is even (partial sums re-enter on
+//           acc_i), else 1; n-tiles = tiles / k-tiles; K and N one short of full tiles when the
+//           array dimension allows, so the last k- and n-tile are zero padded;
+//   mx:     m-tiles of 4 rows, M = 4 * tiles - 1 (the last tile ragged), K = 70 (3 blocks of 32,
+//           the last holding 6 elements), N = 8.
+struct CosimWorkload {
+  std::uint64_t m = 0, k = 0, n = 0;
+  std::uint64_t m_tile = 0;  // rows of A per tile (0: all of M)
+};
+CosimWorkload approx_workload(std::uint64_t rows, std::uint64_t cols, std::uint64_t tiles);
+CosimWorkload mx_workload(std::uint64_t tiles);
+
+struct CosimRunReport {
+  bool passed = false;  // no differing output bit and no differing tile edge count
+  models::Json json;    // scoreboard report + per_tile, unit, rtl, shape, seed
+};
+
+// Throws InputError for an unknown or unsupported unit, a size, multiplier or option the build
+// did not verilate, and tiles outside [1, 100000].
+CosimRunReport run_cosim(const CosimOptions& options);
+
+}  // namespace tessera::cosim

@@ -1,0 +1,136 @@
+// tessera_mx_dot gate-level on traced block pairs: the netlist's results equal golden mx_dot pair
+// by pair, and a model fitted on one network's MX layer predicts another network's. The unit is
+// synthesised at block size 4 (rules below), so synthesis takes seconds; the flow is the same at 32.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "golden/common/error.h"
+
+#include "sim/power/mx_power.h"
+#include "sim/rtl/tools.h"
+#include "tests/sim/mx_power/mx_trace_support.h"
+#include "tests/support/scratch_dir.h"
+#include "traces/activity/model_quality.h"
+
+namespace tessera {
+namespace {
+
+std::string cnn_rules(int block) {
+  return R"({"rules": [{"match": {"name": "/fc1/Gemm"}, "unit": {"kind": "mx", "weight_format": "fp8_e4m3",
+        "activation_format": "fp8_e4m3", "block": )" + std::to_string(block) + R"(}}], "default": {"kind": "fp32"}})";
+}
+std::string vit_rules(int block) {
+  return R"({"rules": [{"match": {"name_regex": "/blocks\\.1/.*", "op_type": "MatMul"}, "unit": {"kind": "mx",
+        "weight_format": "fp8_e4m3", "activation_format": "fp8_e4m3", "block": )" + std::to_string(block) +
+         R"(}}], "default": {"kind": "fp32"}})";
+}
+
+struct HeldOut {
+  double r2 = 0.0;
+  traces::activity::TotalErrorSummary totals;
+};
+
+// Fits on digits_cnn /fc1/Gemm, checks on digits_vit's block-1 MatMuls, all e4m3 x e4m3.
+HeldOut fit_and_hold_out(int block, std::size_t cnn_tiles, std::size_t vit_tiles, const test::ScratchDir& dir) {
+  const auto cnn = test::record_mx_traces("digits_cnn", cnn_rules(block), (dir.path() / "cnn").string(), 2, cnn_tiles);
+  const auto vit = test::record_mx_traces("digits_vit", vit_rules(block), (dir.path() / "vit").string(), 1, vit_tiles, {2, 2});
+  EXPECT_EQ(cnn.size(), 1u);  // the helper returns a value: no ASSERT here
+  EXPECT_GE(vit.size(), 2u);
+  if (cnn.size() != 1 || vit.size() < 2) return {};
+  std::vector<tracing::MxLayerTrace> training{tracing::read_mx_trace(cnn[0].path)};
+  std::vector<tracing::MxLayerTrace> held_out;
+  for (const auto& w : vit) held_out.push_back(tracing::read_mx_trace(w.path));
+
+  std::vector<traces::activity::MxBlockPairs> layers{tracing::trace_block_pairs(training[0])};
+  for (const auto& trace : held_out) layers.push_back(tracing::trace_block_pairs(trace));
+  power::GateLevelOptions options;
+  const power::MxGateLevelEnergies gate = power::mx_gate_level_energies(layers, options);
+  std::size_t pairs = 0;
+  for (const auto& l : layers) pairs += l.size();
+  // Every pair's netlist result was compared with golden mx_dot (a mismatch throws).
+  EXPECT_EQ(gate.pairs_checked, pairs);
+  EXPECT_GT(gate.cells, 1000);
+
+  std::vector<traces::activity::MxCycleFeatures> train_x = traces::activity::mx_stream_features(layers[0]);
+  std::vector<double> train_y;
+  for (const double e : gate.per_pair_pj[0]) train_y.push_back(e + gate.leakage_pj_per_pair);
+  const traces::activity::MxEnergyModel model = traces::activity::fit_mx_energy_model(train_x, train_y);
+  std::vector<double> actual_totals, predicted_totals;
+  Eigen::VectorXd actual_all, predicted_all;
+  std::vector<double> a, p;
+  for (std::size_t l = 1; l < layers.size(); ++l) {
+    const auto x = traces::activity::mx_stream_features(layers[l]);
+    const std::vector<double> predicted = model.predict_pj(x);
+    double total = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      a.push_back(gate.per_pair_pj[l][i] + gate.leakage_pj_per_pair);
+      p.push_back(predicted[i]);
+      total += a.back();
+    }
+    actual_totals.push_back(total);
+    predicted_totals.push_back(model.predict_pj(traces::activity::count_mx_activity(x)));
+  }
+  const double r2 = traces::activity::r_squared(Eigen::Map<Eigen::VectorXd>(a.data(), static_cast<Eigen::Index>(a.size())),
+                                                Eigen::Map<Eigen::VectorXd>(p.data(), static_cast<Eigen::Index>(p.size())));
+  const traces::activity::TotalErrorSummary totals = traces::activity::total_error_summary(actual_totals, predicted_totals);
+  std::printf("block %d: cells %lld area %.0f um2, train pairs %zu r2_train %.3f, held-out pairs %zu r2 %.3f, layer total error "
+              "mean %.3f max %.3f bias %.3f, mean E/pair %.3f pJ\n",
+              block, static_cast<long long>(gate.cells), gate.area_um2, train_x.size(), model.r2_train, a.size(), r2,
+              totals.mean_abs_relative_error, totals.max_abs_relative_error, totals.mean_signed_relative_error,
+              actual_totals[0] / static_cast<double>(layers[1].size()));
+  const std::string path = (dir.path() / "mx_model.json").string();
+  traces::activity::save_mx_model(model, path);
+  const traces::activity::MxEnergyModel loaded = traces::activity::load_mx_model(path);
+  // A model file round trip keeps every coefficient.
+  EXPECT_EQ(loaded.feature_names, model.feature_names);
+  EXPECT_EQ(loaded.coefficients_pj, model.coefficients_pj);
+  EXPECT_DOUBLE_EQ(loaded.predict_pj(train_x[5]), model.predict_pj(train_x[5]));
+  return {r2, totals};
+}
+
+TEST(MxGate, NetlistEqualsGoldenAndFittedModelHoldsOutOnAnotherNetwork) {
+  if (!rtl::tool_available(rtl::yosys_tool())) GTEST_SKIP() << "yosys is not installed (scripts/setup)";
+  test::ScratchDir dir;
+  const HeldOut held = fit_and_hold_out(4, 3, 1, dir);
+  // Measured (sky130, keep, 10 ns): r2_train 0.52 on 3072 pairs of digits_cnn /fc1/Gemm; held out
+  // on digits_vit's block-1 MatMuls (236 pairs) per-pair R^2 0.73 and layer totals within 3.3 %
+  // (mean) / 9.0 % (max); at block 32: R^2 0.89, 3.2 % / 4.7 %. The bars leave room for library
+  // and seed drift but fail a model that has lost the data dependence (R^2 near 0) or a mispriced
+  // layer (totals off by 20 %).
+  EXPECT_GT(held.r2, 0.5);
+  EXPECT_LT(held.totals.max_abs_relative_error, 0.2);
+  EXPECT_LT(held.totals.mean_abs_relative_error, 0.1);
+}
+
+// The full-size unit (block 32, as the bundled rules use): about a minute of synthesis, so run by
+// hand (--gtest_also_run_disabled_tests) to measure; the figures are in the report.
+TEST(MxGate, DISABLED_Block32Measurement) {
+  if (!rtl::tool_available(rtl::yosys_tool())) GTEST_SKIP() << "yosys is not installed (scripts/setup)";
+  test::ScratchDir dir;
+  const HeldOut held = fit_and_hold_out(32, 8, 4, dir);
+  EXPECT_GT(held.r2, 0.0);
+}
+
+TEST(MxGate, ModelFileErrorsNameTheField) {
+  nlohmann::json good = traces::activity::mx_model_to_json(
+      traces::activity::MxEnergyModel{"u", "sky130", 10.0, "test", 10, 0.5, 1.0, {"sum_hd"}, {0.25}});
+  EXPECT_NO_THROW(traces::activity::mx_model_from_json(good, "m.json"));
+  nlohmann::json bad = good;
+  bad["feature_names"] = {"sum_hdd"};
+  try {
+    traces::activity::mx_model_from_json(bad, "m.json");
+    ADD_FAILURE() << "accepted an unknown feature";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("feature_names[0]"), std::string::npos) << e.what();
+  }
+  bad = good;
+  bad["coefficients_pj"] = {0.25, 1.0};
+  EXPECT_THROW(traces::activity::mx_model_from_json(bad, "m.json"), InputError);
+  bad = good;
+  bad["format"] = "tessera.linear_energy_model";
+  EXPECT_THROW(traces::activity::mx_model_from_json(bad, "m.json"), InputError);
+}
+
+}  // namespace
+}  // namespace tessera
