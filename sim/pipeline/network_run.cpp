@@ -23,6 +23,7 @@
 #include "sim/runtime/optimize.h"
 #include "sim/tracing/activity_pricing.h"
 #include "sim/tracing/approx_trace_reader.h"
+#include "sim/tracing/mx_activity_pricing.h"
 #include "sim/tracing/mx_trace.h"
 #include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
@@ -192,6 +193,13 @@ void apply_activity_factors(std::map<std::string, models::AcceleratorConfig>& ac
   }
 }
 
+void apply_mx_activity_factors(std::map<std::string, models::AcceleratorConfig>& accelerators,
+                               const std::map<std::string, tracing::MxActivitySampler>& samplers) {
+  for (const auto& [node, sampler] : samplers) {
+    if (const std::optional<double> factor = sampler.activity_factor()) accelerators.at(node).mx.dot_activity_factor = *factor;
+  }
+}
+
 // Traced layers priced gate-level: their recorded tiles replayed through the multiplier's netlist,
 // energy per MAC times the layer's MACs per image. Needs Yosys; problems become warnings.
 void add_gate_level(report::RunReport& report, const RunOptions& options) {
@@ -282,6 +290,19 @@ report::RunReport run_network(const RunOptions& options) {
         node, tracing::ActivitySampler(std::move(*model), accelerators.at(node), options.activity_tiles, 0));
     op.add_approx_operand_tap(it->second.tap(op));
   }
+  // Every mx layer's dot unit priced from a sample of the block pairs it processes.
+  std::map<std::string, tracing::MxActivitySampler> mx_samplers;
+  for (const std::string& node : network.mapped_nodes()) {
+    units::EmulatedOp& op = network.op(node);
+    if (op.kind() != units::UnitKind::mx) continue;
+    const units::MxConfig& mx = op.config().mx;
+    std::optional<traces::activity::MxEnergyModel> model =
+        tracing::mx_energy_model_for(mx.activation_format, mx.weight_format, mx.block, options.power_library);
+    if (!model) continue;
+    auto [it, inserted] =
+        mx_samplers.emplace(node, tracing::MxActivitySampler(std::move(*model), options.activity_tiles, 0));
+    op.add_mx_operand_tap(it->second.tap(op));
+  }
   std::optional<tracing::TraceRecorder> recorder;
   std::optional<tracing::MxTraceRecorder> mx_recorder;
   if (options.trace) {
@@ -318,6 +339,7 @@ report::RunReport run_network(const RunOptions& options) {
     const mapping::EmulatedNetwork::ShadowRun propagated = network.run_with_shadow(inputs);
     const auto emulated = argmax_rows(propagated.outputs.at(output_name));
     apply_activity_factors(accelerators, samplers, uniform_pj_per_mac);
+    apply_mx_activity_factors(accelerators, mx_samplers);
     accumulate(layers, accelerators, network.run_local(inputs).layers, propagated.layers);
     fp32_predictions.insert(fp32_predictions.end(), fp32.begin(), fp32.end());
     emulated_predictions.insert(emulated_predictions.end(), emulated.begin(), emulated.end());
@@ -397,6 +419,26 @@ report::RunReport run_network(const RunOptions& options) {
         tally.multiplier_energy_note += "; energy_pj.multiplier = table x activity factor " + std::to_string(factor) +
                                         " (sampled / uniform-operand energy of the model)";
       }
+    }
+  }
+  for (report::LayerTally& tally : report.layers) {
+    const auto sampler = mx_samplers.find(tally.node_name);
+    if (sampler == mx_samplers.end() || !sampler->second.pj_per_mac()) continue;
+    const double factor = accelerators.at(tally.node_name).mx.dot_activity_factor;
+    double dot_pj = 0.0;
+    for (const char* component : {"dot_multipliers", "dot_adder_tree"}) {
+      const auto energy = tally.energy_pj.find(component);
+      if (energy != tally.energy_pj.end()) dot_pj += energy->second;
+    }
+    if (factor > 0.0) tally.multiplier_energy_pj["table"] = dot_pj / factor;
+    tally.multiplier_energy_pj["data-dependent"] = *sampler->second.pj_per_mac() * static_cast<double>(tally.macs);
+    tally.multiplier_energy_note = "mx dot unit (products + adder tree); data-dependent: " +
+                                   sampler->second.model().unit + " model (" + sampler->second.model().library +
+                                   "); " + std::to_string(sampler->second.sampled_macs()) + " MACs sampled";
+    if (factor != 1.0) {
+      tally.energy_source = "table x operand activity";
+      tally.multiplier_energy_note += "; energy_pj.dot_multipliers and dot_adder_tree = table x activity factor " +
+                                      std::to_string(factor) + " (sampled / uniform-operand energy of the model)";
     }
   }
   if (recorder) {

@@ -118,6 +118,30 @@ TEST(RtlCharacterize, ThirdPartyStructuralMultiplierWithOwnPortNames) {
   EXPECT_TRUE(fs::exists(spec.work_dir / "verilate" / "verilate.log"));
 }
 
+// A circuit from another project (EvoApprox8b's published gate-level unsigned array multiplier,
+// MIT, tests/data/evoapprox8b/) inside a sign-magnitude wrapper: its extracted table is the exact
+// signed product on all 65,536 pairs. The published approximate mul8_001 instantiates a module it
+// does not define: refused, naming it.
+TEST(RtlCharacterize, EvoApproxCircuitExtractsTheExactTable) {
+  RtlMultiplierSpec spec;
+  spec.sources = {tessera::data_path("tests/data/evoapprox8b/signed_wrapper.v"),
+                  tessera::data_path("tests/data/evoapprox8b/mul8_RippleCarryArrayMultiplier.v")};
+  spec.top = "signed_rcam";
+  const auto result = tessera::rtl::characterize_rtl_multiplier(spec);
+  EXPECT_EQ(result.products, tessera::approx::exact_multiplier().products());
+  EXPECT_GT(result.circuit.cells, 100);
+
+  RtlMultiplierSpec broken;
+  broken.sources = {tessera::data_path("tests/data/evoapprox8b/mul8_001.v")};
+  broken.top = "mul8_001";
+  try {
+    tessera::rtl::characterize_rtl_multiplier(broken);
+    ADD_FAILURE() << "characterised a design with an undefined module";
+  } catch (const tessera::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("NPDKGEPDKGENNAND2X1"), std::string::npos) << e.what();
+  }
+}
+
 // Yosys reads the RTL as Verilator does: the synthesised gate netlist of a project multiplier
 // (Mitchell: leading-one detectors, shifters, compare) still equals golden on all pairs.
 TEST(RtlCharacterize, SynthesisedNetlistEqualsGolden) {

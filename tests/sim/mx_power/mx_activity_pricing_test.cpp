@@ -136,7 +136,9 @@ TEST(MxActivityPricing, UniformReferenceIsDeterministicAndIndependentOfTheOperan
     tracing::MxActivitySampler sampler(synthetic_model(), 3, 11);
     sampler.tap("/fc1/Gemm", mx::QuantizePolicy{})(units::MxGemmOperands{&a, &b});
     ASSERT_TRUE(sampler.uniform_pj_per_mac());
-    if (reference) EXPECT_EQ(*sampler.uniform_pj_per_mac(), *reference);
+    if (reference) {
+      EXPECT_EQ(*sampler.uniform_pj_per_mac(), *reference);
+    }
     reference = sampler.uniform_pj_per_mac();
   }
   // It is the model over the same draw from 16 x 16 uniform operands quantized to the formats.
