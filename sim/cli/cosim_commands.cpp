@@ -48,6 +48,10 @@ void register_cosim_command(CLI::App& root) {
       cosim->add_option("--multiplier", options->multiplier, "approx: a verilated multiplier (default exact)");
   cosim->add_option("--tiles", options->run.tiles, "tiles in the workload")->capture_default_str();
   cosim->add_option("--seed", options->run.seed, "seed of the random operands")->capture_default_str();
+  cosim->add_option("--kernel", options->run.kernel,
+                    "cpp: C++-verilated RTL clocked beside the model (fast); systemc: the --sc verilated RTL "
+                    "clocked by a SystemC thread in the same sc_start as the model")
+      ->capture_default_str();
   cosim->add_option("--json-out", options->json_out, "also write the report to this file");
   cosim->callback([options, rows, cols, multiplier] {
     run_cosim_command(*options, rows->count() > 0, cols->count() > 0, multiplier->count() > 0);

@@ -1,20 +1,25 @@
-// tessera power ...: gate-level power of multipliers on real standard-cell libraries.
+// tessera power ...: gate-level power of multipliers, and of tessera's clocked PE (characterize --unit pe),
+// on real standard-cell libraries.
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "golden/approx/catalog.h"
 #include "golden/common/error.h"
 #include "golden/io/atomic_file.h"
 #include "sim/cli/commands.h"
 #include "sim/power/characterize.h"
+#include "sim/power/pe_power.h"
 #include "sim/power/trace_streams.h"
 
 namespace tessera::cli {
 namespace {
 
 struct PowerCharacterizeOptions {
+  std::string unit = "multiplier";       // or "pe": tessera's clocked PE with --multiplier
+  std::string multiplier = "exact";
   std::vector<std::string> rtl_sources;
   std::string top;
   std::string library = "sky130";
@@ -39,7 +44,47 @@ std::pair<std::string, std::string> split_parameter(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-void run_power_characterize(const PowerCharacterizeOptions& options) {
+void emit(const nlohmann::json& result, const std::string& json_out) {
+  const std::string text = result.dump() + "\n";
+  if (!json_out.empty()) io::write_file_atomically(json_out, text);
+  std::cout << text;
+}
+
+// --unit pe: the PE is tessera's own RTL, so options describing a foreign circuit make no sense.
+void run_pe_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
+  for (const char* foreign : {"--rtl", "--top", "--param", "--port-a", "--port-b", "--port-o", "--per-op", "--opensta"}) {
+    if (command.count(foreign) > 0) {
+      throw InputError(std::string("power characterize --unit pe: ") + foreign +
+                       " applies to --unit multiplier only (the PE is hw/approx/tessera_approx_pe.sv; choose its "
+                       "multiplier with --multiplier NAME)");
+    }
+  }
+  power::PePowerSpec spec;
+  spec.multiplier = options.multiplier;
+  spec.library = options.library;
+  spec.structure = power::parse_structure(options.structure);
+  if (options.vectors != "uniform") {
+    spec.streams = power::pe_streams_from_traces(options.vectors, approx::load_multiplier(options.multiplier));
+  }
+  spec.uniform_ops = options.ops;
+  spec.seed = options.seed;
+  spec.clock_period_ns = options.clock_period_ns;
+  spec.work_dir = options.work_dir;
+  emit(power::characterize_pe_power(spec).to_json(), options.json_out);
+}
+
+void run_power_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
+  if (options.unit == "pe") return run_pe_characterize(options, command);
+  if (options.unit != "multiplier") {
+    throw InputError("power characterize: --unit '" + options.unit + "': expected multiplier or pe");
+  }
+  if (command.count("--multiplier") > 0) {
+    throw InputError("power characterize: --multiplier applies to --unit pe (a multiplier circuit is given with "
+                     "--rtl and --top)");
+  }
+  if (options.rtl_sources.empty() || options.top.empty()) {
+    throw InputError("power characterize: --rtl and --top are required for --unit multiplier");
+  }
   power::PowerSpec spec;
   for (const auto& source : options.rtl_sources) spec.sources.emplace_back(source);
   spec.top = options.top;
@@ -58,9 +103,7 @@ void run_power_characterize(const PowerCharacterizeOptions& options) {
   spec.per_op_energy = options.per_op_energy;
   spec.opensta = options.opensta;
   spec.work_dir = options.work_dir;
-  const std::string text = power::characterize_power(spec).to_json().dump() + "\n";
-  if (!options.json_out.empty()) io::write_file_atomically(options.json_out, text);
-  std::cout << text;
+  emit(power::characterize_power(spec).to_json(), options.json_out);
 }
 
 }  // namespace
@@ -71,18 +114,23 @@ void register_power_commands(CLI::App& root) {
   auto options = std::make_shared<PowerCharacterizeOptions>();
   CLI::App* characterize = power->add_subcommand(
       "characterize",
-      "Synthesise an 8x8 signed multiplier onto a cell library (Yosys), check the netlist against the RTL, "
-      "replay operand vectors through it and print energy per operation as one JSON object");
-  characterize->add_option("--rtl", options->rtl_sources, "Verilog/SystemVerilog source (repeat for several)")
-      ->required();
-  characterize->add_option("--top", options->top, "Top module")->required();
+      "Synthesise an 8x8 signed multiplier (or tessera's clocked PE) onto a cell library (Yosys), check the "
+      "netlist against the RTL, replay operand vectors through it and print energy per operation as one JSON object");
+  characterize->add_option("--unit", options->unit,
+                           "multiplier (a circuit given with --rtl/--top) or pe (hw/approx/tessera_approx_pe.sv)")
+      ->capture_default_str();
+  characterize->add_option("--multiplier", options->multiplier, "--unit pe: the PE's multiplier (exact, trunc<k>, ...)")
+      ->capture_default_str();
+  characterize->add_option("--rtl", options->rtl_sources,
+                           "Verilog/SystemVerilog source (repeat for several; required for --unit multiplier)");
+  characterize->add_option("--top", options->top, "Top module (required for --unit multiplier)");
   characterize->add_option("--lib", options->library, "Cell library: sky130 or osu018")->capture_default_str();
   characterize->add_option("--structure", options->structure,
                            "keep (one cell per Yosys gate, the RTL's structure) or restructure (abc)")
       ->capture_default_str();
   characterize->add_option("--vectors", options->vectors, "uniform, or a trace directory (tessera run --trace)")
       ->capture_default_str();
-  characterize->add_option("--ops", options->ops, "Number of uniform random operand pairs")->capture_default_str();
+  characterize->add_option("--ops", options->ops, "Number of uniform random operand pairs (--unit pe: MACs)")->capture_default_str();
   characterize->add_option("--seed", options->seed, "Seed of the uniform operands")->capture_default_str();
   characterize->add_option("--param", options->parameters, "Top-level parameter NAME=VALUE (repeat)");
   characterize->add_option("--port-a", options->port_a, "Activation input, 8 bits (default A; a_i for tessera_mul8s*)");
@@ -95,7 +143,7 @@ void register_power_commands(CLI::App& root) {
                          "Also compare switching and leakage power with OpenSTA on the same activities");
   characterize->add_option("--json-out", options->json_out, "Also write the JSON object to this file");
   characterize->add_option("--work-dir", options->work_dir, "Keep netlists, scripts and tool logs here");
-  characterize->callback([options] { run_power_characterize(*options); });
+  characterize->callback([options, characterize] { run_power_characterize(*options, *characterize); });
 
   register_power_trace_commands(power);
   register_power_mx_commands(power);

@@ -105,16 +105,9 @@ inline ApproxOperands random_approx_operands(const models::GemmShape& shape, std
   return ops;
 }
 
-// Runs the RTL and the TLM model (config.multiplier's golden table) on the same operands and
-// compares every output and every tile's cycles. config.rows/cols/multiplier must match Top.
-template <class Top>
-CosimResult cosim_approx(const models::ApproxArrayConfig& config, const models::GemmShape& shape,
-                         std::uint64_t m_tile, std::uint64_t seed) {
-  const ApproxOperands ops = random_approx_operands(shape, seed);
-  const ApproxRtlRun rtl = run_approx_rtl<Top>(config, ops.a, ops.w, shape, m_tile);
-  const approx::MultiplierTable table = approx::load_multiplier(config.multiplier);
-  const models::ApproxTlmResult model = models::run_approx_tlm(config, table, ops.a.data(), ops.w.data(), shape, m_tile);
-
+// Compares an RTL run with a model run of the same operands: every output and every tile's cycles.
+inline CosimResult compare_approx(const models::ApproxArrayConfig& config, const models::GemmShape& shape,
+                                  std::uint64_t m_tile, const ApproxRtlRun& rtl, const models::ApproxTlmResult& model) {
   CosimResult result;
   const std::vector<models::ApproxTile> tiles = models::approx_tiles(config, shape, m_tile);
   result.board.add_tiles(tiles.size());
@@ -131,6 +124,18 @@ CosimResult cosim_approx(const models::ApproxArrayConfig& config, const models::
   result.board.add_cycles(rtl_cycles, model.run.simulated_cycles);
   result.board.add_seconds(rtl.seconds, model.run.wall_seconds);
   return result;
+}
+
+// Runs the RTL and the TLM model (config.multiplier's golden table) on the same operands and
+// compares every output and every tile's cycles. config.rows/cols/multiplier must match Top.
+template <class Top>
+CosimResult cosim_approx(const models::ApproxArrayConfig& config, const models::GemmShape& shape,
+                         std::uint64_t m_tile, std::uint64_t seed) {
+  const ApproxOperands ops = random_approx_operands(shape, seed);
+  const ApproxRtlRun rtl = run_approx_rtl<Top>(config, ops.a, ops.w, shape, m_tile);
+  const approx::MultiplierTable table = approx::load_multiplier(config.multiplier);
+  const models::ApproxTlmResult model = models::run_approx_tlm(config, table, ops.a.data(), ops.w.data(), shape, m_tile);
+  return compare_approx(config, shape, m_tile, rtl, model);
 }
 
 }  // namespace tessera::cosim

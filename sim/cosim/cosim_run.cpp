@@ -7,6 +7,7 @@
 #include "golden/common/error.h"
 #include "golden/mx/element_format.h"
 #include "sim/cosim/mx_chain_config.h"
+#include "sim/cosim/systemc_units.h"
 #include "sim/cosim/verilated_units.h"
 
 namespace tessera::cosim {
@@ -39,11 +40,25 @@ CosimRunReport finish(const CosimResult& result, models::Json context) {
   report.passed = result.passed();
   report.json = result.to_json();
   for (auto& [key, value] : context.items()) report.json[key] = value;
+  // How many times faster the model ran than the RTL (the bar: >= 10x with data).
+  const double model_seconds = report.json["model_seconds"].get<double>();
+  report.json["model_speedup"] =
+      model_seconds > 0.0 ? models::Json(report.json["rtl_seconds"].get<double>() / model_seconds) : models::Json();
   return report;
 }
 
+bool systemc_kernel(const CosimOptions& options) { return options.kernel == "systemc"; }
+
+const std::vector<VerilatedApproxArray>& approx_arrays(const CosimOptions& options) {
+  return systemc_kernel(options) ? systemc_approx_arrays() : verilated_approx_arrays();
+}
+
+const std::vector<VerilatedMxChain>& mx_chains(const CosimOptions& options) {
+  return systemc_kernel(options) ? systemc_mx_chains() : verilated_mx_chains();
+}
+
 const VerilatedApproxArray& find_approx_array(const CosimOptions& options) {
-  const auto& arrays = verilated_approx_arrays();
+  const auto& arrays = approx_arrays(options);
   require_verilated_rtl(arrays.empty());
   const std::uint64_t rows = arrays.front().rows, cols = arrays.front().cols;
   const std::string verilated = "the approx RTL array is verilated at " + size_text(rows, cols) +
@@ -61,8 +76,9 @@ const VerilatedApproxArray& find_approx_array(const CosimOptions& options) {
     if (array.multiplier == name) return array;
     names += (names.empty() ? "" : ", ") + array.multiplier;
   }
-  throw InputError("cosim --multiplier " + name + ": not verilated into this build; verilated " +
-                   size_text(rows, cols) + " arrays: " + names + " (sim/cosim/CMakeLists.txt lists them)");
+  throw InputError("cosim --multiplier " + name + ": not verilated into this build for --kernel " + options.kernel +
+                   "; verilated " + size_text(rows, cols) + " arrays: " + names +
+                   " (sim/cosim/CMakeLists.txt lists them)");
 }
 
 CosimRunReport run_approx(const CosimOptions& options) {
@@ -74,6 +90,7 @@ CosimRunReport run_approx(const CosimOptions& options) {
   config.multiplier = array.multiplier;
   const CosimResult result = array.cosim(config, {w.m, w.k, w.n}, w.m_tile, options.seed);
   return finish(result, {{"unit", "approx"},
+                         {"kernel", options.kernel},
                          {"rtl",
                           {{"top", "tessera_approx_array"},
                            {"rows", array.rows},
@@ -90,7 +107,7 @@ CosimRunReport run_mx(const CosimOptions& options) {
                      ": applies to --unit approx only; the MX RTL (quantizer -> dot unit) takes one block "
                      "pair per cycle and has no array size or multiplier");
   }
-  const auto& chains = verilated_mx_chains();
+  const auto& chains = mx_chains(options);
   require_verilated_rtl(chains.empty());
   const VerilatedMxChain& chain = chains.front();
   const CosimWorkload w = mx_workload(options.tiles);
@@ -98,6 +115,7 @@ CosimRunReport run_mx(const CosimOptions& options) {
       mx_chain_config(mx::parse_element_format(chain.format_a), mx::parse_element_format(chain.format_b), w.m_tile);
   const CosimResult result = chain.cosim(config, {w.m, w.k, w.n}, options.seed);
   return finish(result, {{"unit", "mx"},
+                         {"kernel", options.kernel},
                          {"rtl",
                           {{"top", "tessera_cosim_mx_chain"},
                            {"format_a", chain.format_a},
@@ -132,6 +150,10 @@ CosimWorkload mx_workload(std::uint64_t tiles) {
 CosimRunReport run_cosim(const CosimOptions& options) {
   if (options.tiles == 0 || options.tiles > kMaxTiles) {
     throw InputError("cosim --tiles " + std::to_string(options.tiles) + ": expected 1 to " + std::to_string(kMaxTiles));
+  }
+  if (options.kernel != "cpp" && options.kernel != "systemc") {
+    throw InputError("cosim --kernel " + options.kernel + ": expected cpp (the C++-verilated RTL clocked beside the "
+                     "model, the default) or systemc (the --sc verilated RTL in the model's SystemC kernel)");
   }
   if (options.unit == "approx") return run_approx(options);
   if (options.unit == "mx") return run_mx(options);

@@ -17,6 +17,10 @@ struct CosimOptions {
   std::optional<std::string> multiplier;  // approx: a verilated multiplier (default "exact")
   std::uint64_t tiles = 8;            // tiles the workload is cut into (approx_tiles / m-tiles)
   std::uint64_t seed = 1;
+  // "cpp": this thread clocks the C++-verilated RTL edge by edge beside the TLM model (fast).
+  // "systemc": the --sc verilated RTL is clocked by a SystemC testbench thread in the same sc_start
+  // as the TLM model (systemc_units.h); only the RTL verilated with --sc, once per process.
+  std::string kernel = "cpp";
 };
 
 // The GEMM a run uses, chosen so that it has exactly `tiles` tiles and exercises padding:
@@ -34,11 +38,12 @@ CosimWorkload mx_workload(std::uint64_t tiles);
 
 struct CosimRunReport {
   bool passed = false;  // no differing output bit and no differing tile edge count
-  models::Json json;    // scoreboard report + per_tile, unit, rtl, shape, seed
+  models::Json json;    // scoreboard report + per_tile, unit, kernel, rtl, shape, seed, model_speedup
 };
 
-// Throws InputError for an unknown or unsupported unit, a size, multiplier or option the build
-// did not verilate, and tiles outside [1, 100000].
+// Throws InputError for an unknown or unsupported unit or kernel, a size, multiplier or option the
+// build did not verilate, and tiles outside [1, 100000]; Error for --kernel systemc in a process
+// whose SystemC kernel already ran.
 CosimRunReport run_cosim(const CosimOptions& options);
 
 }  // namespace tessera::cosim

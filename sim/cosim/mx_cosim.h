@@ -111,13 +111,10 @@ inline MxOperands random_mx_operands(const models::GemmShape& shape, std::uint64
   return ops;
 }
 
-// Outputs are compared as FP32 bit patterns (so -0.0 vs +0.0 or two NaN payloads count).
-template <class Top>
-CosimResult cosim_mx(const models::MxUnitConfig& config, const models::GemmShape& shape, std::uint64_t seed) {
-  const MxOperands ops = random_mx_operands(shape, seed);
-  const MxRtlRun rtl = run_mx_rtl<Top>(config, ops.a, ops.b, shape);
-  const models::MxTlmResult model = models::run_mx_tlm(config, ops.a.data(), ops.b.data(), shape);
-
+// Compares an RTL run with a model run of the same operands. Outputs are compared as FP32 bit
+// patterns (so -0.0 vs +0.0 or two NaN payloads count).
+inline CosimResult compare_mx(const models::MxUnitConfig& config, const models::GemmShape& shape, const MxRtlRun& rtl,
+                              const models::MxTlmResult& model) {
   CosimResult result;
   const std::uint64_t rows_per_tile = mx_rows_per_tile(config, shape);
   result.board.add_tiles(rtl.tile_edges.size());
@@ -136,6 +133,14 @@ CosimResult cosim_mx(const models::MxUnitConfig& config, const models::GemmShape
   result.board.add_cycles(rtl_cycles, model.run.simulated_cycles);
   result.board.add_seconds(rtl.seconds, model.run.wall_seconds);
   return result;
+}
+
+template <class Top>
+CosimResult cosim_mx(const models::MxUnitConfig& config, const models::GemmShape& shape, std::uint64_t seed) {
+  const MxOperands ops = random_mx_operands(shape, seed);
+  const MxRtlRun rtl = run_mx_rtl<Top>(config, ops.a, ops.b, shape);
+  const models::MxTlmResult model = models::run_mx_tlm(config, ops.a.data(), ops.b.data(), shape);
+  return compare_mx(config, shape, rtl, model);
 }
 
 }  // namespace tessera::cosim

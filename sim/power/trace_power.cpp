@@ -11,6 +11,7 @@
 #include "models/common/energy.h"
 #include "sim/power/cell_libraries.h"
 #include "sim/power/hw_package.h"
+#include "sim/rtl/tools.h"
 #include "traces/activity/model_quality.h"
 #include "traces/activity/proxy_activity.h"
 #include "traces/activity/proxy_fit.h"
@@ -62,27 +63,6 @@ std::optional<MultiplierCircuit> tessera_circuit_for(const std::string& multipli
 
 namespace {
 
-// A scratch directory removed on scope exit unless the caller named one.
-class WorkDir {
- public:
-  explicit WorkDir(fs::path given) : path_(std::move(given)), owned_(path_.empty()) {
-    if (owned_) {
-      std::random_device seed;
-      path_ = fs::temp_directory_path() / ("tessera-trace-power-" + std::to_string(seed()));
-    }
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ignored;
-    if (owned_) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool owned_;
-};
-
 std::uint64_t code_bits(std::int8_t value) { return static_cast<std::uint8_t>(value); }
 
 }  // namespace
@@ -97,7 +77,7 @@ struct SynthesizedMultiplier {
 };
 
 SynthesizedMultiplier synthesize_multiplier(const MultiplierCircuit& circuit, const GateLevelOptions& options) {
-  const WorkDir work(options.work_dir);
+  const rtl::WorkDir work(options.work_dir, "trace_power");
   const CellLibrary library = cell_library(options.library);
   SynthesisSpec spec;
   spec.sources = with_tessera_hw_package(circuit.sources, work.path());

@@ -43,21 +43,28 @@ std::string trace_file_name(std::size_t layer_index, const std::string& layer) {
   return name.str();
 }
 
-TraceRecorder::TraceRecorder(TraceOptions options, std::string network)
-    : options_(std::move(options)), network_(std::move(network)), state_(std::make_shared<State>()) {
-  if (options_.tiles_per_layer == 0) throw ConfigError("--trace-tiles: expected at least 1 tile per layer, got 0");
+std::regex prepare_trace_options(const TraceOptions& options) {
+  if (options.tiles_per_layer == 0) throw ConfigError("--trace-tiles: expected at least 1 tile per layer, got 0");
+  std::regex layer_regex;
   try {
-    layer_regex_ = std::regex(options_.layer_regex, std::regex::ECMAScript);
+    layer_regex = std::regex(options.layer_regex, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    throw ConfigError("--trace-layers '" + options_.layer_regex + "': not a valid regular expression (" +
-                      e.what() + ")");
+    throw ConfigError("--trace-layers '" + options.layer_regex + "': not a valid regular expression (" + e.what() +
+                      ")");
   }
   std::error_code ec;
-  fs::create_directories(options_.directory, ec);
-  if (ec || !fs::is_directory(options_.directory)) {
-    throw InputError(options_.directory + ": cannot create the trace directory (" + ec.message() + ")");
+  fs::create_directories(options.directory, ec);
+  if (ec || !fs::is_directory(options.directory)) {
+    throw InputError(options.directory + ": cannot create the trace directory (" + ec.message() + ")");
   }
+  return layer_regex;
 }
+
+TraceRecorder::TraceRecorder(TraceOptions options, std::string network)
+    : options_(std::move(options)),
+      network_(std::move(network)),
+      layer_regex_(prepare_trace_options(options_)),
+      state_(std::make_shared<State>()) {}
 
 bool TraceRecorder::selects(const std::string& layer) const { return std::regex_search(layer, layer_regex_); }
 

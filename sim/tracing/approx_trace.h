@@ -24,6 +24,11 @@ struct TraceOptions {
   std::uint64_t seed = 0;
 };
 
+// Checks the options (tiles_per_layer > 0: ConfigError; a valid regex: ConfigError naming it),
+// creates the directory (InputError when it cannot be) and returns the compiled layer regex.
+// Every recorder starts with it.
+std::regex prepare_trace_options(const TraceOptions& options);
+
 struct WrittenTrace {
   std::string layer;
   std::string path;

@@ -45,22 +45,11 @@ std::vector<MxTile> mx_output_tiles(std::size_t m, std::size_t n, const MxTileSh
 
 MxTraceRecorder::MxTraceRecorder(TraceOptions options, std::string network, MxTileShape shape)
     : options_(std::move(options)), network_(std::move(network)), shape_(shape), state_(std::make_shared<State>()) {
-  if (options_.tiles_per_layer == 0) throw ConfigError("--trace-tiles: expected at least 1 tile per layer, got 0");
   if (shape_.rows == 0 || shape_.cols == 0) {
     throw ConfigError("mx trace tile shape: expected at least 1 row and 1 column, got " + std::to_string(shape_.rows) +
                       " x " + std::to_string(shape_.cols));
   }
-  try {
-    layer_regex_ = std::regex(options_.layer_regex, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    throw ConfigError("--trace-layers '" + options_.layer_regex + "': not a valid regular expression (" +
-                      e.what() + ")");
-  }
-  std::error_code ec;
-  fs::create_directories(options_.directory, ec);
-  if (ec || !fs::is_directory(options_.directory)) {
-    throw InputError(options_.directory + ": cannot create the trace directory (" + ec.message() + ")");
-  }
+  layer_regex_ = prepare_trace_options(options_);
 }
 
 bool MxTraceRecorder::selects(const std::string& layer) const { return std::regex_search(layer, layer_regex_); }

@@ -24,7 +24,12 @@ const std::vector<std::string>& mx_feature_names() {
   static const std::vector<std::string> names = [] {
     const char* base[kMxBaseFeatures] = {"code_hd_a",  "code_hd_b",          "scale_hd_a", "scale_hd_b",
                                          "significand_pp_hd", "product_hd", "product_sign_flips", "sum_hd",
-                                         "result_hd",  "nonzero_products"};
+                                         "result_hd",  "nonzero_products",
+                                         "decoded_hd", "raw_product_hd", "multiplier_rows_hd", "shift_amount_hd",
+                                         "shifter_stages_hd", "prefix_sum_hd", "adder_sum_hd", "adder_carry_hd",
+                                         "subtractor_sum_hd", "subtractor_carry_hd", "merged_carry_hd",
+                                         "exponent_hd", "magnitude_hd", "negated_sum_hd", "normalised_hd",
+                                         "sum_length_hd", "length_chain_hd", "rounded_off_hd"};
     std::vector<std::string> all;
     for (const char* suffix : {"", "_prev", "_prev2", "_prev3"}) {
       for (const char* name : base) all.push_back(std::string(name) + suffix);
@@ -101,6 +106,39 @@ std::uint32_t float_bits(float value) {
   return bits;
 }
 
+// Everything one lane's nets hold for a pair, the previous pair's kept to count toggles.
+struct LaneNets {
+  std::uint64_t code_a = 0, code_b = 0, decoded = 0, outer = 0, raw_product = 0, rows = 0, shift_amount = 0,
+                stages = 0, product = 0, prefix = 0, add_sum = 0, add_carry = 0, sub_sum = 0, sub_carry = 0,
+                merged_carry = 0;
+  bool negative = false;
+};
+
+// Decoder outputs packed: sign, 8-bit significand, 5-bit shift per side.
+std::uint64_t decoded_bits(const Lane& a, const Lane& b) {
+  const auto side = [](const Lane& l) {
+    return static_cast<std::uint64_t>(l.negative) | static_cast<std::uint64_t>(l.significand & 0xFFu) << 1 |
+           static_cast<std::uint64_t>(l.shift & 0x1F) << 9;
+  };
+  return side(a) | side(b) << 14;
+}
+
+// Toggles summed over the nets of a sequence of intermediate values.
+unsigned toggles_of(const std::uint64_t* now, const std::uint64_t* before, int count) {
+  unsigned total = 0;
+  for (int i = 0; i < count; ++i) total += count_ones(now[i] ^ before[i]);
+  return total;
+}
+
+int bit_length(std::uint64_t x) {
+  int length = 0;
+  while (x != 0) {
+    ++length;
+    x >>= 1;
+  }
+  return length;
+}
+
 }  // namespace
 
 int mx_sum_width(mx::ElementFormat format_a, mx::ElementFormat format_b, std::size_t block_size) {
@@ -117,48 +155,110 @@ std::vector<MxCycleFeatures> mx_stream_features(const MxBlockPairs& pairs) {
   }
   const int sum_width = mx_sum_width(pairs.format_a, pairs.format_b, bs);
   const std::uint64_t sum_mask = sum_width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << sum_width) - 1;
-  // Previous pair's state, starting from reset.
-  std::vector<std::uint8_t> code_a(bs, 0), code_b(bs, 0);
-  std::vector<std::uint64_t> pp(bs, 0), product(bs, 0);
-  std::vector<bool> product_negative(bs, false);
+  // Previous pair's state, starting from reset (every register and net 0).
+  std::vector<LaneNets> lanes(bs);
+  // The array multiplier's 8 row sums and the shifter's 6 stages of every lane, previous pair.
+  std::vector<std::array<std::uint64_t, 8>> rows(bs, std::array<std::uint64_t, 8>{});
+  std::vector<std::array<std::uint64_t, 6>> stages(bs, std::array<std::uint64_t, 6>{});
   std::uint8_t scale_a = 0, scale_b = 0;
-  std::uint64_t sum = 0;
+  std::uint64_t sum = 0, magnitude = 0, negated = 0, normalised = 0, exponent = 0, length = 0, rounded_off = 0;
   std::uint32_t result = 0;
+  std::vector<int> length_chain(static_cast<std::size_t>(sum_width), 0);
   std::vector<std::array<double, kMxBaseFeatures>> base(pairs.size());
   for (std::size_t p = 0; p < pairs.size(); ++p) {
     std::array<double, kMxBaseFeatures>& f = base[p];
     f.fill(0.0);
     const std::uint8_t* a = pairs.codes_a.data() + p * bs;
     const std::uint8_t* b = pairs.codes_b.data() + p * bs;
-    std::int64_t block_sum = 0;
+    std::uint64_t running = 0;  // the chain's sum so far, two's complement over sum_width bits
     for (std::size_t i = 0; i < bs; ++i) {
       const Lane la = decode(a[i], pairs.format_a), lb = decode(b[i], pairs.format_b);
-      const std::uint64_t pp_bits = outer_product_bits(la.significand, lb.significand);
-      const std::uint64_t magnitude = (la.special || lb.special)
-                                          ? 0
-                                          : static_cast<std::uint64_t>(la.significand) * lb.significand
-                                                << (la.shift + lb.shift);
-      const bool negative = la.negative != lb.negative;
-      f[0] += count_ones(static_cast<std::uint64_t>(a[i] ^ code_a[i]));
-      f[1] += count_ones(static_cast<std::uint64_t>(b[i] ^ code_b[i]));
-      f[4] += count_ones(pp_bits ^ pp[i]);
-      f[5] += count_ones(magnitude ^ product[i]);
-      f[6] += negative != product_negative[i] ? 1.0 : 0.0;
-      f[9] += magnitude != 0 ? 1.0 : 0.0;
-      block_sum += negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
-      code_a[i] = a[i];
-      code_b[i] = b[i];
-      pp[i] = pp_bits;
-      product[i] = magnitude;
-      product_negative[i] = negative;
+      LaneNets now;
+      now.code_a = a[i];
+      now.code_b = b[i];
+      now.decoded = decoded_bits(la, lb);
+      now.outer = outer_product_bits(la.significand, lb.significand);
+      now.raw_product = static_cast<std::uint64_t>(la.significand) * lb.significand;
+      std::array<std::uint64_t, 8> row_now{};
+      std::uint64_t row_sum = 0;
+      for (int r = 0; r < 8; ++r) {
+        if ((lb.significand >> r) & 1u) row_sum += static_cast<std::uint64_t>(la.significand) << r;
+        row_now[static_cast<std::size_t>(r)] = row_sum;
+      }
+      now.shift_amount = static_cast<std::uint64_t>(la.shift + lb.shift);
+      std::array<std::uint64_t, 6> stage_now{};
+      std::uint64_t shifted = now.raw_product;
+      for (int s = 0; s < 6; ++s) {
+        if ((now.shift_amount >> s) & 1u) shifted = (shifted << (1 << s)) & sum_mask;
+        stage_now[static_cast<std::size_t>(s)] = shifted;
+      }
+      now.product = (la.special || lb.special) ? 0 : now.raw_product << (la.shift + lb.shift);
+      now.negative = la.negative != lb.negative;
+      const std::uint64_t add = (running + now.product) & sum_mask;
+      const std::uint64_t sub = (running - now.product) & sum_mask;
+      const std::uint64_t inverted = ~now.product & sum_mask;
+      now.add_sum = add;
+      now.add_carry = add ^ running ^ now.product;
+      now.sub_sum = sub;
+      now.sub_carry = sub ^ running ^ inverted;
+      now.merged_carry = now.negative ? now.sub_carry : now.add_carry;
+      running = now.negative ? sub : add;
+      now.prefix = running;
+
+      const LaneNets& before = lanes[i];
+      f[0] += count_ones(now.code_a ^ before.code_a);
+      f[1] += count_ones(now.code_b ^ before.code_b);
+      f[4] += count_ones(now.outer ^ before.outer);
+      f[5] += count_ones(now.product ^ before.product);
+      f[6] += now.negative != before.negative ? 1.0 : 0.0;
+      f[9] += now.product != 0 ? 1.0 : 0.0;
+      f[10] += count_ones(now.decoded ^ before.decoded);
+      f[11] += count_ones(now.raw_product ^ before.raw_product);
+      f[12] += toggles_of(row_now.data(), rows[i].data(), 8);
+      f[13] += count_ones(now.shift_amount ^ before.shift_amount);
+      f[14] += toggles_of(stage_now.data(), stages[i].data(), 6);
+      f[15] += count_ones(now.prefix ^ before.prefix);
+      f[16] += count_ones(now.add_sum ^ before.add_sum);
+      f[17] += count_ones(now.add_carry ^ before.add_carry);
+      f[18] += count_ones(now.sub_sum ^ before.sub_sum);
+      f[19] += count_ones(now.sub_carry ^ before.sub_carry);
+      f[20] += count_ones(now.merged_carry ^ before.merged_carry);
+      lanes[i] = now;
+      rows[i] = row_now;
+      stages[i] = stage_now;
     }
     f[2] = count_ones(static_cast<std::uint64_t>(pairs.scale_a[p] ^ scale_a));
     f[3] = count_ones(static_cast<std::uint64_t>(pairs.scale_b[p] ^ scale_b));
+    const std::uint64_t exponent_now = static_cast<std::uint64_t>(pairs.scale_a[p]) + pairs.scale_b[p];
+    f[21] = count_ones(exponent_now ^ exponent);
+    exponent = exponent_now;
     scale_a = pairs.scale_a[p];
     scale_b = pairs.scale_b[p];
-    const std::uint64_t sum_bits = static_cast<std::uint64_t>(block_sum) & sum_mask;
-    f[7] = count_ones(sum_bits ^ sum);
-    sum = sum_bits;
+    f[7] = count_ones(running ^ sum);
+    sum = running;
+    const bool sum_negative = sum_width < 64 ? ((running >> (sum_width - 1)) & 1u) != 0 : (running >> 63) != 0;
+    const std::uint64_t negated_now = (~running + 1) & sum_mask;
+    const std::uint64_t magnitude_now = sum_negative ? negated_now : running;
+    const int length_now = bit_length(magnitude_now);
+    const std::uint64_t normalised_now = length_now == 0 ? 0 : magnitude_now << (64 - length_now);
+    f[22] = count_ones(magnitude_now ^ magnitude);
+    f[23] = count_ones(negated_now ^ negated);
+    f[24] = count_ones(normalised_now ^ normalised);
+    f[25] = count_ones(static_cast<std::uint64_t>(length_now) ^ length);
+    int prefix_length = 0;
+    for (int bit = 0; bit < sum_width; ++bit) {
+      if ((magnitude_now >> bit) & 1u) prefix_length = bit + 1;
+      f[26] += count_ones(static_cast<std::uint64_t>(prefix_length ^ length_chain[static_cast<std::size_t>(bit)]));
+      length_chain[static_cast<std::size_t>(bit)] = prefix_length;
+    }
+    const std::uint64_t rounded_off_now =
+        length_now > 24 ? magnitude_now & ((std::uint64_t{1} << (length_now - 24)) - 1) : 0;
+    f[27] = count_ones(rounded_off_now ^ rounded_off);
+    rounded_off = rounded_off_now;
+    magnitude = magnitude_now;
+    negated = negated_now;
+    normalised = normalised_now;
+    length = static_cast<std::uint64_t>(length_now);
     const mx::MxVectorView va{pairs.format_a, bs, bs, a, &pairs.scale_a[p]};
     const mx::MxVectorView vb{pairs.format_b, bs, bs, b, &pairs.scale_b[p]};
     const std::uint32_t bits = float_bits(mx::mx_dot(va, vb, mx::Accumulation::fused_exact));

@@ -45,8 +45,28 @@ enum class MxFeature : std::size_t {
   sum_hd,            // the exact block sum, two's complement over the unit's sum width
   result_hd,         // the FP32 result bits
   nonzero_products,  // lanes with a nonzero product (level, not a toggle)
+  // The nets inside each stage, as the unsynthesised structure lays them out (Yosys keeps it:
+  // one cell per gate, zero-delay replay, so a net toggles when its settled value changes).
+  decoded_hd,           // per lane, the decoders' sign, significand and shift outputs of both sides
+  raw_product_hd,       // per lane, the unshifted significand product
+  multiplier_rows_hd,   // per lane, the array multiplier's running row sums (one per bit of B)
+  shift_amount_hd,      // per lane, shift_a + shift_b
+  shifter_stages_hd,    // per lane, the log shifter's stage outputs (one per shift-amount bit)
+  prefix_sum_hd,        // the adder chain's running sums, lane after lane (the RTL's sum_d loop)
+  adder_sum_hd,         // per lane, running sum + product (computed whatever the sign)
+  adder_carry_hd,       // its carries
+  subtractor_sum_hd,    // per lane, running sum - product
+  subtractor_carry_hd,  // its carries
+  merged_carry_hd,      // carries of running sum + (sign ? ~product : product) + sign (a shared add/sub)
+  exponent_hd,          // scale_a + scale_b (the stage-2 exponent register)
+  magnitude_hd,         // |sum| into the rounder
+  negated_sum_hd,       // -sum (the rounder's negation)
+  normalised_hd,        // |sum| shifted so its leading one is the top bit
+  sum_length_hd,        // the position of |sum|'s leading one
+  length_chain_hd,      // the rounder's leading-one search, bit after bit (a chain of muxes)
+  rounded_off_hd,       // the bits of |sum| below the 24 kept (what rounding compares with half)
 };
-inline constexpr std::size_t kMxBaseFeatures = 10;
+inline constexpr std::size_t kMxBaseFeatures = 28;
 inline constexpr std::size_t kMxLags = 4;
 inline constexpr std::size_t kMxFeatureColumns = kMxBaseFeatures * kMxLags;
 
