@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <random>
 
 #include "golden/common/data_path.h"
 #include "golden/common/error.h"
@@ -14,6 +13,7 @@
 #include "models/mx/mx_unit.h"
 #include "sim/power/cell_libraries.h"
 #include "sim/power/hw_package.h"
+#include "sim/rtl/tools.h"
 #include "traces/activity/model_quality.h"
 #include "traces/gate/netlist.h"
 
@@ -54,26 +54,6 @@ std::string wrapper_source(std::size_t block_size) {
          "    .clk_i, .rst_ni, .valid_i, .scale_a_i, .codes_a_i(codes_a), .scale_b_i, .codes_b_i(codes_b),\n"
          "    .valid_o, .result_o\n  );\nendmodule\n";
 }
-
-class WorkDir {
- public:
-  explicit WorkDir(fs::path given) : path_(std::move(given)), owned_(path_.empty()) {
-    if (owned_) {
-      std::random_device seed;
-      path_ = fs::temp_directory_path() / ("tessera-mx-power-" + std::to_string(seed()));
-    }
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ignored;
-    if (owned_) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool owned_;
-};
 
 std::uint64_t code_word(const std::uint8_t* codes, std::size_t count) {
   std::uint64_t word = 0;
@@ -135,7 +115,7 @@ MxGateLevelEnergies mx_gate_level_energies(const std::vector<activity::MxBlockPa
                         std::to_string(layer.block_size) + "); price them separately");
     }
   }
-  const WorkDir work(options.work_dir);
+  const rtl::WorkDir work(options.work_dir, "mx_power");
   const CellLibrary library = cell_library(options.library);
   const MultiplierCircuit circuit = mx_dot_circuit(first.format_a, first.format_b, first.block_size, work.path());
   SynthesisSpec spec;
@@ -303,18 +283,10 @@ std::vector<MxLayerPowerEstimate> mx_trace_power(const std::vector<tracing::MxLa
   }
   for (std::size_t l = 0; l < estimates.size(); ++l) {
     estimates[l].gate = gate.breakdown[l];
-    if (!options.model || gate.per_pair_pj[l].size() < 2) continue;
-    const std::vector<double> predicted = options.model->predict_pj(features[l]);
-    Eigen::VectorXd actual(static_cast<Eigen::Index>(predicted.size())), model(static_cast<Eigen::Index>(predicted.size()));
-    for (std::size_t i = 0; i < predicted.size(); ++i) {
-      actual[static_cast<Eigen::Index>(i)] = gate.per_pair_pj[l][i] + gate.leakage_pj_per_pair;
-      model[static_cast<Eigen::Index>(i)] = predicted[i];
-    }
-    try {
-      estimates[l].per_pair_r2 = activity::r_squared(actual, model);
-    } catch (const ConfigError&) {
-      // Constant per-cycle energy: R^2 undefined; totals still compare.
-    }
+    if (!options.model) continue;
+    std::vector<double> actual = gate.per_pair_pj[l];
+    for (double& e : actual) e += gate.leakage_pj_per_pair;
+    estimates[l].per_pair_r2 = activity::per_op_r_squared(actual, options.model->predict_pj(features[l]));
   }
   return estimates;
 }

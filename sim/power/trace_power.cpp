@@ -351,23 +351,15 @@ std::vector<LayerPowerEstimate> trace_power(const std::vector<tracing::ApproxLay
   const GateLevelEnergies gate = gate_level_energies(*circuit, streams, options.gate);
   for (std::size_t l = 0; l < estimates.size(); ++l) {
     estimates[l].gate = gate.breakdown[l];
-    if (options.model && gate.per_op_pj[l].size() >= 2) {
-      std::vector<double> predicted;
-      for (const activity::PeStream& stream : streams[l]) {
-        const std::vector<double> p = activity::predict_stream_pj(*options.model, stream.a, stream.b, tables[l]);
-        predicted.insert(predicted.end(), p.begin(), p.end());
-      }
-      Eigen::VectorXd actual(static_cast<Eigen::Index>(predicted.size())), model(static_cast<Eigen::Index>(predicted.size()));
-      for (std::size_t i = 0; i < predicted.size(); ++i) {
-        actual[static_cast<Eigen::Index>(i)] = gate.per_op_pj[l][i] + gate.leakage_pj_per_op;
-        model[static_cast<Eigen::Index>(i)] = predicted[i];
-      }
-      try {
-        estimates[l].per_op_r2 = activity::r_squared(actual, model);
-      } catch (const ConfigError&) {
-        // Constant per-op energy (e.g. an all-zero tile): R^2 is undefined; totals still compare.
-      }
+    if (!options.model) continue;
+    std::vector<double> predicted;
+    for (const activity::PeStream& stream : streams[l]) {
+      const std::vector<double> p = activity::predict_stream_pj(*options.model, stream.a, stream.b, tables[l]);
+      predicted.insert(predicted.end(), p.begin(), p.end());
     }
+    std::vector<double> actual = gate.per_op_pj[l];
+    for (double& e : actual) e += gate.leakage_pj_per_op;
+    estimates[l].per_op_r2 = activity::per_op_r_squared(actual, predicted);
   }
   return estimates;
 }

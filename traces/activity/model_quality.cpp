@@ -80,4 +80,15 @@ StreamEvaluation evaluate_on_streams(const LinearEnergyModel& model, const std::
   return evaluation;
 }
 
+std::optional<double> per_op_r_squared(const std::vector<double>& actual_pj, const std::vector<double>& predicted_pj) {
+  if (actual_pj.size() != predicted_pj.size() || actual_pj.size() < 2) return std::nullopt;
+  const auto n = static_cast<Eigen::Index>(actual_pj.size());
+  try {
+    return r_squared(Eigen::Map<const Eigen::VectorXd>(actual_pj.data(), n),
+                     Eigen::Map<const Eigen::VectorXd>(predicted_pj.data(), n));
+  } catch (const ConfigError&) {
+    return std::nullopt;  // constant energies
+  }
+}
+
 }  // namespace tessera::traces::activity

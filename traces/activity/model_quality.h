@@ -1,6 +1,7 @@
 #pragma once
 // How well an energy model predicts: per-op R^2 and errors of stream/layer totals, the two
 // figures that matter (per-op shape for the SystemC models, totals for layer energy).
+#include <optional>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -12,6 +13,10 @@ namespace tessera::traces::activity {
 // 1 - sum (y - yhat)^2 / sum (y - mean y)^2. Throws ConfigError on a size mismatch, fewer than
 // two values or a constant `actual` (R^2 is undefined then).
 double r_squared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted);
+
+// R^2 of per-op predictions against per-op energies, or nullopt where it is undefined (sizes that
+// differ, fewer than two ops, constant energies): a per-layer figure that may legitimately be absent.
+std::optional<double> per_op_r_squared(const std::vector<double>& actual_pj, const std::vector<double>& predicted_pj);
 
 // Signed relative error of a total: (sum predicted - sum actual) / sum actual.
 // Throws ConfigError on a size mismatch or a zero actual total.
