@@ -5,6 +5,7 @@
 
 #include "golden/common/error.h"
 #include "sim/cli/commands.h"
+#include "traces/format/header.h"
 
 namespace {
 
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tessera: co-design of DNN accelerators with emulated MX, approximate and optical "
                "arithmetic units"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "tessera 0.1.0");
+  app.set_version_flag("--version", "tessera " + std::string(tessera::traces::tessera_version()));
   tessera::cli::register_mx_commands(app);
   tessera::cli::register_approx_commands(app);
   tessera::cli::register_optical_commands(app);

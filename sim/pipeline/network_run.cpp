@@ -27,11 +27,10 @@
 #include "sim/tracing/mx_trace.h"
 #include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
+#include "traces/format/header.h"
 
 namespace tessera::pipeline {
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 // The model's single input, with its extents checked against a data file.
 struct ModelInput {
@@ -347,7 +346,7 @@ report::RunReport run_network(const RunOptions& options) {
   }
 
   report::RunReport report;
-  report.tessera_version = kVersion;
+  report.tessera_version = std::string(traces::tessera_version());
   report.network_name = executor.graph().name.empty() ? options.model_path : executor.graph().name;
   report.network_path = options.model_path;
   report.rules_path = options.rules_path;
