@@ -15,6 +15,7 @@
 #include "sim/power/hw_package.h"
 #include "sim/rtl/tools.h"
 #include "traces/activity/model_quality.h"
+#include "traces/gate/energy_report.h"
 #include "traces/gate/netlist.h"
 
 namespace tessera::power {
@@ -193,14 +194,8 @@ MxGateLevelEnergies mx_gate_level_energies(const std::vector<activity::MxBlockPa
     result.per_pair_pj[l].push_back(replayed.energy_per_cycle_pj[i]);
     layer_dynamic[l] += replayed.energy_per_cycle_pj[i];
   }
-  const double dynamic_total = replayed.energy.switching_pj + replayed.energy.internal_pj + replayed.energy.clock_pj;
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const double share = dynamic_total > 0.0 ? layer_dynamic[l] / dynamic_total : 0.0;
-    traces::gate::EnergyBreakdown& b = result.breakdown[l];
-    b.switching_pj = replayed.energy.switching_pj * share;
-    b.internal_pj = replayed.energy.internal_pj * share;
-    b.clock_pj = replayed.energy.clock_pj * share;
-    b.leakage_pj = result.leakage_pj_per_pair * static_cast<double>(result.per_pair_pj[l].size());
+    result.breakdown[l] = traces::gate::share_of(replayed, layer_dynamic[l], result.per_pair_pj[l].size());
   }
   return result;
 }

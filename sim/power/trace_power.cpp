@@ -15,6 +15,7 @@
 #include "traces/activity/model_quality.h"
 #include "traces/activity/proxy_activity.h"
 #include "traces/activity/proxy_fit.h"
+#include "traces/gate/energy_report.h"
 #include "traces/gate/net_values.h"
 #include "traces/gate/netlist.h"
 
@@ -125,9 +126,6 @@ GateLevelEnergies replay_energies(const MultiplierCircuit& circuit, const Synthe
   replay_options.per_cycle_energy = true;
   const traces::gate::ReplayResult replayed =
       traces::gate::replay(netlist, {{circuit.port_a, port_a}, {circuit.port_b, port_b}}, replay_options);
-  // The per-net totals do not say which layer toggled; the components are shared out in
-  // proportion to each layer's dynamic energy.
-  const double dynamic_total = replayed.energy.switching_pj + replayed.energy.internal_pj + replayed.energy.clock_pj;
   result.leakage_pj_per_op = replayed.energy.leakage_pj / static_cast<double>(replayed.cycles);
   std::vector<double> layer_dynamic(layers.size(), 0.0);
   for (std::size_t i = 0; i < layer_of.size(); ++i) {
@@ -136,12 +134,7 @@ GateLevelEnergies replay_energies(const MultiplierCircuit& circuit, const Synthe
     layer_dynamic[layer_of[i]] += replayed.energy_per_cycle_pj[i];
   }
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const double share = dynamic_total > 0.0 ? layer_dynamic[l] / dynamic_total : 0.0;
-    traces::gate::EnergyBreakdown& b = result.breakdown[l];
-    b.switching_pj = replayed.energy.switching_pj * share;
-    b.internal_pj = replayed.energy.internal_pj * share;
-    b.clock_pj = replayed.energy.clock_pj * share;
-    b.leakage_pj = result.leakage_pj_per_op * static_cast<double>(result.per_op_pj[l].size());
+    result.breakdown[l] = traces::gate::share_of(replayed, layer_dynamic[l], result.per_op_pj[l].size());
   }
   return result;
 }

@@ -6,50 +6,22 @@
 #include "golden/common/error.h"
 #include "golden/io/atomic_file.h"
 #include "traces/activity/field_reader.h"
+#include "traces/activity/model_header.h"
 
 namespace tessera::traces::activity {
 using nlohmann::json;
 
 json model_to_json(const LinearEnergyModel& model) {
-  const ModelMetadata& meta = model.metadata();
-  return json{{"format", kModelFileFormat},
-              {"version", kModelFileVersion},
-              {"unit", meta.unit},
-              {"library", meta.library},
-              {"design", meta.design},
-              {"top", meta.top},
-              {"clock_period_ns", meta.clock_period_ns},
-              {"fitted_on",
-               {{"description", meta.fitted_on},
-                {"ops", meta.fitted_ops},
-                {"streams", meta.fitted_streams},
-                {"r2_train", meta.r2_train}}},
-              {"intercept_pj", model.intercept_pj()},
-              {"feature_names", model.feature_names()},
-              {"coefficients_pj", model.coefficients_pj()}};
+  json document = model_header_to_json(kModelFileFormat, kModelFileVersion, model.metadata());
+  document["intercept_pj"] = model.intercept_pj();
+  document["feature_names"] = model.feature_names();
+  document["coefficients_pj"] = model.coefficients_pj();
+  return document;
 }
 
 LinearEnergyModel model_from_json(const json& document, const std::string& source) {
   FieldReader top(document, source, "");
-  if (top.string("format") != kModelFileFormat)
-    top.fail("format", std::string("expected \"") + kModelFileFormat + "\"");
-  const json& version = top.get("version");
-  if (!version.is_number_integer() || version.get<long long>() != kModelFileVersion)
-    top.fail("version", "expected " + std::to_string(kModelFileVersion) + ", got " + version.dump());
-
-  ModelMetadata meta;
-  meta.unit = top.string("unit");
-  meta.library = top.string("library");
-  meta.design = top.string("design");
-  meta.top = top.string("top");
-  meta.clock_period_ns = top.number("clock_period_ns");
-  if (meta.clock_period_ns < 0.0) top.fail("clock_period_ns", "expected >= 0 (0: unknown)");
-  FieldReader fitted = top.object("fitted_on");
-  meta.fitted_on = fitted.string("description");
-  meta.fitted_ops = fitted.count("ops");
-  meta.fitted_streams = fitted.count("streams");
-  meta.r2_train = fitted.number("r2_train");
-  fitted.reject_unknown_keys();
+  ModelMetadata meta = model_header_from_json(top, kModelFileFormat, kModelFileVersion);
   const double intercept_pj = top.number("intercept_pj");
 
   std::vector<std::string> names;

@@ -7,6 +7,7 @@
 #include "golden/io/atomic_file.h"
 #include "golden/io/npy.h"
 #include "traces/activity/field_reader.h"
+#include "traces/activity/model_header.h"
 
 namespace tessera::traces::activity {
 namespace fs = std::filesystem;
@@ -21,23 +22,11 @@ std::string proxy_table_path(const std::string& json_path) {
 void save_proxy_model(const ProxyEnergyModel& model, const std::string& json_path, const json& held_out) {
   const std::string table_path = proxy_table_path(json_path);
   npy::save(table_path, npy::make_array<std::uint64_t>({kOperandPairs}, model.table()));
-  const ModelMetadata& meta = model.metadata();
-  json document{{"format", kProxyModelFileFormat},
-                {"version", kProxyModelFileVersion},
-                {"unit", meta.unit},
-                {"library", meta.library},
-                {"design", meta.design},
-                {"top", meta.top},
-                {"clock_period_ns", meta.clock_period_ns},
-                {"fitted_on",
-                 {{"description", meta.fitted_on},
-                  {"ops", meta.fitted_ops},
-                  {"streams", meta.fitted_streams},
-                  {"r2_train", meta.r2_train}}},
-                {"intercept_pj", model.intercept_pj()},
-                {"proxy_nets", model.proxy_nets()},
-                {"coefficients_pj", model.coefficients_pj()},
-                {"table", fs::path(table_path).filename().string()}};
+  json document = model_header_to_json(kProxyModelFileFormat, kProxyModelFileVersion, model.metadata());
+  document["intercept_pj"] = model.intercept_pj();
+  document["proxy_nets"] = model.proxy_nets();
+  document["coefficients_pj"] = model.coefficients_pj();
+  document["table"] = fs::path(table_path).filename().string();
   if (held_out.is_object()) document["held_out"] = held_out;
   io::write_file_atomically(json_path, document.dump(2) + "\n");
 }
@@ -69,24 +58,7 @@ std::vector<std::uint64_t> load_table(const std::string& path, std::size_t proxi
 
 ProxyEnergyModel proxy_model_from_json(const json& document, const std::string& source, const std::string& json_folder) {
   FieldReader top(document, source, "");
-  if (top.string("format") != kProxyModelFileFormat)
-    top.fail("format", std::string("expected \"") + kProxyModelFileFormat + "\"");
-  const json& version = top.get("version");
-  if (!version.is_number_integer() || version.get<long long>() != kProxyModelFileVersion)
-    top.fail("version", "expected " + std::to_string(kProxyModelFileVersion) + ", got " + version.dump());
-  ModelMetadata meta;
-  meta.unit = top.string("unit");
-  meta.library = top.string("library");
-  meta.design = top.string("design");
-  meta.top = top.string("top");
-  meta.clock_period_ns = top.number("clock_period_ns");
-  if (meta.clock_period_ns < 0.0) top.fail("clock_period_ns", "expected >= 0 (0: unknown)");
-  FieldReader fitted = top.object("fitted_on");
-  meta.fitted_on = fitted.string("description");
-  meta.fitted_ops = fitted.count("ops");
-  meta.fitted_streams = fitted.count("streams");
-  meta.r2_train = fitted.number("r2_train");
-  fitted.reject_unknown_keys();
+  ModelMetadata meta = model_header_from_json(top, kProxyModelFileFormat, kProxyModelFileVersion);
   const double intercept_pj = top.number("intercept_pj");
 
   std::vector<std::string> names;

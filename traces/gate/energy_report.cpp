@@ -34,4 +34,18 @@ nlohmann::json to_json(const NetlistStats& stats) {
           {"flops", stats.flops}};
 }
 
+EnergyBreakdown share_of(const ReplayResult& replayed, double subset_dynamic_pj, std::uint64_t subset_cycles) {
+  const EnergyBreakdown& total = replayed.energy;
+  const double dynamic = total.switching_pj + total.internal_pj + total.clock_pj;
+  const double share = dynamic > 0.0 ? subset_dynamic_pj / dynamic : 0.0;
+  EnergyBreakdown part;
+  part.switching_pj = total.switching_pj * share;
+  part.internal_pj = total.internal_pj * share;
+  part.clock_pj = total.clock_pj * share;
+  part.leakage_pj = replayed.cycles == 0 ? 0.0
+                                         : total.leakage_pj / static_cast<double>(replayed.cycles) *
+                                               static_cast<double>(subset_cycles);
+  return part;
+}
+
 }  // namespace tessera::traces::gate

@@ -15,6 +15,12 @@ namespace tessera::traces::gate {
 //  "leakage_pj_per_op"}. Throws ConfigError when ops is 0.
 nlohmann::json to_json(const EnergyBreakdown& energy, std::uint64_t ops);
 
+// The part of one replay's energy that belongs to a subset of its cycles (one layer of several
+// replayed together): the dynamic components shared out in proportion to the subset's dynamic
+// energy `subset_dynamic_pj` (per-net totals do not say which cycle toggled), and leakage for its
+// `subset_cycles` at the replay's leakage per cycle.
+EnergyBreakdown share_of(const ReplayResult& replayed, double subset_dynamic_pj, std::uint64_t subset_cycles);
+
 struct NetlistStats {
   std::size_t cells = 0;
   double area_um2 = 0.0;

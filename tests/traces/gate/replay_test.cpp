@@ -265,6 +265,21 @@ void report_energy_per_op(const std::filesystem::path& liberty_path, double low_
   EXPECT_NEAR(per_cycle_sum, dynamic, 1e-9 * dynamic);
 }
 
+// Layers replayed together: each gets the dynamic components in proportion to its own dynamic
+// energy and leakage for its own cycles, so the parts add up to the whole.
+TEST(Replay, ShareOfAReplayAddsUpToItsTotal) {
+  ReplayResult replayed;
+  replayed.cycles = 10;
+  replayed.energy = {6.0, 3.0, 1.0, 2.0};  // switching, internal, clock, leakage: dynamic 10 pJ
+  const EnergyBreakdown first = share_of(replayed, 7.5, 4), second = share_of(replayed, 2.5, 6);
+  EXPECT_DOUBLE_EQ(first.switching_pj, 4.5);
+  EXPECT_DOUBLE_EQ(first.internal_pj, 2.25);
+  EXPECT_DOUBLE_EQ(first.clock_pj, 0.75);
+  EXPECT_DOUBLE_EQ(first.leakage_pj, 0.8);
+  EXPECT_DOUBLE_EQ(first.total_pj() + second.total_pj(), replayed.energy.total_pj());
+  EXPECT_DOUBLE_EQ(share_of(ReplayResult{}, 1.0, 3).total_pj(), 0.0);  // nothing replayed
+}
+
 TEST(Replay, EnergyPerOpOsu018) { report_energy_per_op(test::osu018_library(), 12.0, 26.0); }
 TEST(Replay, EnergyPerOpSky130) { report_energy_per_op(test::sky130_synthesis_library(), 1.5, 3.5); }
 
