@@ -56,8 +56,7 @@ LayerCost optical_cost_gemm(const OpticalArrayConfig& c, const GemmShape& s, con
   const bool is_static = c.weight_technology == "static";
   cost.cycles.weight_load =
       is_static ? reloads * static_cast<std::uint64_t>(std::ceil(c.tune_time_ns * c.clock_ghz)) : 0;
-  const std::uint64_t pipeline = c.dac_latency + c.adc_latency + c.psum_latency;
-  cost.cycles.fill = pipeline > 0 ? pipeline - 1 : 0;
+  cost.cycles.fill = optical_fill_cycles(c);
   cost.cycles.steady = passes;
   cost.cycles.drain = 0;
 
@@ -95,6 +94,16 @@ LayerCost optical_cost_gemm(const OpticalArrayConfig& c, const GemmShape& s, con
                                          static_cast<double>(reloads) * c.tune_time_ns);
   }
   return cost;
+}
+
+std::uint64_t optical_fill_cycles(const OpticalArrayConfig& c) {
+  const std::uint64_t pipeline = c.dac_latency + c.adc_latency + c.psum_latency;
+  return pipeline > 0 ? pipeline - 1 : 0;
+}
+
+std::uint64_t optical_output_tile_cycles(const OpticalArrayConfig& c, std::uint64_t k, bool last_of_stream) {
+  const std::uint64_t passes = ceil_div(k, c.wavelengths) * (c.split_signs ? 2 : 1);
+  return passes + (last_of_stream ? optical_fill_cycles(c) : 0);
 }
 
 void optical_compute_tile(const optical::OperandCodes& a, const optical::OperandCodes& w,

@@ -47,6 +47,15 @@ double optical_laser_power_mw(const OpticalArrayConfig& config, const EnergyTabl
 LayerCost optical_cost_gemm(const OpticalArrayConfig& config, const GemmShape& shape,
                             const EnergyTable& table = EnergyTable::defaults());
 
+// The periphery's pipeline fill: dac_latency + adc_latency + psum_latency - 1 (0 without stages).
+std::uint64_t optical_fill_cycles(const OpticalArrayConfig& config);
+// One output tile (H x W outputs over all of K: ceil(K/λ)*s passes, one per cycle) of a stream of
+// tiles issued back to back, as the co-simulated periphery (hw/optical/tessera_optical_periphery.sv)
+// runs them; the stream's last tile also waits for the pipeline (fill). Dynamic weights only (static
+// weights add tuning, which no periphery RTL models). Summed over a GEMM's tiles it equals
+// optical_cost_gemm's total cycles.
+std::uint64_t optical_output_tile_cycles(const OpticalArrayConfig& config, std::uint64_t k, bool last_of_stream);
+
 // Bit-exact tile with golden/optical (code sums, one combination, per-element ADC with the global
 // element index): rows [m0, m0+m) x outputs [n0, n0+n) of optical_gemm. out: M x N.
 void optical_compute_tile(const optical::OperandCodes& a, const optical::OperandCodes& w,

@@ -76,6 +76,19 @@ std::uint64_t controller_m_tile(const AcceleratorConfig& c, const GemmShape& s) 
   return std::max<std::uint64_t>(1, std::min<std::uint64_t>(s.m, static_cast<std::uint64_t>(rows)));
 }
 
+bool weights_resident(const AcceleratorConfig& c, const GemmShape& s) {
+  if (c.unit == "optical") return true;
+  const double w_bytes = static_cast<double>(s.k) * static_cast<double>(s.n) * operand_bytes(c).weight;
+  return w_bytes <= static_cast<double>(c.shell.weight_scratchpad_bytes);
+}
+
+bool activations_resident(const AcceleratorConfig& c, const GemmShape& s, std::uint64_t m_tile) {
+  const double share = c.shell.double_buffer ? 0.5 : 1.0;
+  const double rows = static_cast<double>(c.unit == "optical" ? s.m : m_tile);
+  return rows * static_cast<double>(s.k) * operand_bytes(c).activation <=
+         static_cast<double>(c.shell.act_scratchpad_bytes) * share;
+}
+
 double sram_access_pj(const EnergyTable& t, std::uint64_t capacity, std::uint64_t access_bytes) {
   const double pts[3][2] = {{8.0 * 1024, t.pj("digital.sram_64bit_8KiB")},
                             {32.0 * 1024, t.pj("digital.sram_64bit_32KiB")},
@@ -132,17 +145,11 @@ LayerCost cost_layer(const AcceleratorConfig& c, const GemmShape& s, const Energ
     sram_out_reads = adc * 4.0;
     n_tiles_for_act = ceil_div(s.n, c.optical.cols);
   }
-  // DRAM traffic: weights once if they fit the weight scratchpad, else once per m-tile;
-  // activations once if an m-tile's rows fit (half) the act scratchpad, else once per n-tile.
-  const double share = c.shell.double_buffer ? 0.5 : 1.0;
   const double tm = static_cast<double>(ceil_div(s.m, mt));
   const double w_bytes = K * N * b.weight;
-  const double w_reads = w_bytes <= static_cast<double>(c.shell.weight_scratchpad_bytes) ? 1.0 : tm;
+  const double w_reads = weights_resident(c, s) ? 1.0 : tm;
   const double a_bytes = M * K * b.activation;
-  const double a_reads =
-      static_cast<double>(mt) * K * b.activation <= static_cast<double>(c.shell.act_scratchpad_bytes) * share
-          ? 1.0
-          : static_cast<double>(n_tiles_for_act);
+  const double a_reads = activations_resident(c, s, mt) ? 1.0 : static_cast<double>(n_tiles_for_act);
   const double out_bytes = M * N * b.output;
   const double dram_read = w_bytes * w_reads + a_bytes * a_reads;
   const double dram_write = out_bytes;

@@ -49,6 +49,14 @@ OperandBytes operand_bytes(const AcceleratorConfig& config);
 // buffered): approx: min(M, out/(cols*4), act/(rows*a)); others: min(M, out/(N*4), act/(K*a)), >= 1.
 std::uint64_t controller_m_tile(const AcceleratorConfig& config, const GemmShape& shape);
 
+// The controller's DRAM traffic policy, shared by cost_layer and the TLM shell (models/tlm):
+// the weights are read from DRAM once when the weight matrix fits the weight scratchpad (the
+// optical array uses each weight tile once anyway), else once per m-tile; the activations of an
+// m-tile (the optical array: of all M rows, which every weight tile sweeps) are read once when
+// they fit the activation scratchpad's buffer, else once per output tile.
+bool weights_resident(const AcceleratorConfig& config, const GemmShape& shape);
+bool activations_resident(const AcceleratorConfig& config, const GemmShape& shape, std::uint64_t m_tile);
+
 // Scratchpad access energy (pJ) of one sram_access_bytes access to a buffer of `capacity_bytes`:
 // log-log interpolation between the digital.sram_64bit_* table points, scaled by access width.
 double sram_access_pj(const EnergyTable& table, std::uint64_t capacity_bytes, std::uint64_t access_bytes);

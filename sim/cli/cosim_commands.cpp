@@ -1,5 +1,7 @@
-// tessera cosim: a unit's TLM model against its verilated RTL in lock step (sim/cosim). Prints the
-// scoreboard JSON; any differing output bit or tile edge count is a failed run (exit 1).
+// tessera cosim: a unit's TLM model against its verilated RTL in lock step (sim/cosim; optical: the
+// RTL periphery around a C++ analog core, also checked against golden). Prints the scoreboard JSON
+// with the model's speed against the RTL's; any differing output bit or tile edge count is a failed
+// run (exit 1).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -40,10 +42,16 @@ void register_cosim_command(CLI::App& root) {
   auto options = std::make_shared<CosimCommandOptions>();
   CLI::App* cosim = root.add_subcommand(
       "cosim", "Run a unit's SystemC/TLM model and its verilated RTL in lock step on seeded random tiles; "
-               "compare every output bit and every tile's cycles (exit 1 on any difference)");
-  cosim->add_option("--unit", options->run.unit, "approx or mx (optical has no RTL array)")->required();
-  CLI::Option* rows = cosim->add_option("--rows", options->rows, "approx: array rows (must be the verilated size)");
-  CLI::Option* cols = cosim->add_option("--cols", options->cols, "approx: array columns (must be the verilated size)");
+               "compare every output bit and every tile's cycles (exit 1 on any difference); report the "
+               "model's speed against the RTL's with data and timing-only");
+  cosim
+      ->add_option("--unit", options->run.unit,
+                   "approx, mx or optical (the optical array's RTL periphery around a C++ analog core)")
+      ->required();
+  CLI::Option* rows =
+      cosim->add_option("--rows", options->rows, "approx, optical: array rows (must be the verilated size)");
+  CLI::Option* cols =
+      cosim->add_option("--cols", options->cols, "approx, optical: array columns (must be the verilated size)");
   CLI::Option* multiplier =
       cosim->add_option("--multiplier", options->multiplier, "approx: a verilated multiplier (default exact)");
   cosim->add_option("--tiles", options->run.tiles, "tiles in the workload")->capture_default_str();

@@ -44,4 +44,26 @@ std::uint32_t get_field(const VlWide<Words>& port, int lsb, int width) {
   return value;
 }
 
+// Word-aligned 32-bit fields (word w = bits [32w +: 32]): one store or load instead of a loop over
+// bits, for the wide data ports of the optical periphery.
+template <typename Port, std::enable_if_t<std::is_integral_v<Port>, int> = 0>
+void put_word(Port& port, int word, std::uint32_t value) {
+  put_field(port, 32 * word, 32, value);
+}
+
+template <std::size_t Words>
+void put_word(VlWide<Words>& port, int word, std::uint32_t value) {
+  port[word] = value;
+}
+
+template <typename Port, std::enable_if_t<std::is_integral_v<Port>, int> = 0>
+std::uint32_t get_word(const Port& port, int word) {
+  return get_field(port, 32 * word, 32);
+}
+
+template <std::size_t Words>
+std::uint32_t get_word(const VlWide<Words>& port, int word) {
+  return port[word];
+}
+
 }  // namespace tessera::cosim

@@ -33,6 +33,16 @@ std::uint32_t get_field(const sc_dt::sc_bv<W>& port, int lsb, int width) {
   return port.range(lsb + width - 1, lsb).to_uint();
 }
 
+template <int W>
+void put_word(sc_dt::sc_bv<W>& port, int word, std::uint32_t value) {
+  port.set_word(word, value);
+}
+
+template <int W>
+std::uint32_t get_word(const sc_dt::sc_bv<W>& port, int word) {
+  return port.get_word(word);
+}
+
 class ScClockedBench : public sc_core::sc_module {
  public:
   void launch(double clock_ghz) {

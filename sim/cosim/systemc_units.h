@@ -14,5 +14,6 @@ namespace tessera::cosim {
 
 const std::vector<VerilatedApproxArray>& systemc_approx_arrays();
 const std::vector<VerilatedMxChain>& systemc_mx_chains();
+const std::vector<VerilatedOpticalPeriphery>& systemc_optical_peripheries();
 
 }  // namespace tessera::cosim

@@ -8,6 +8,7 @@
 
 #include "models/approx/approx_array.h"
 #include "models/mx/mx_unit.h"
+#include "models/optical/optical_array.h"
 #include "sim/cosim/cosim_result.h"
 
 namespace tessera::cosim {
@@ -25,7 +26,16 @@ struct VerilatedMxChain {
                        std::uint64_t seed) = nullptr;
 };
 
+// The optical array's digital periphery (hw/optical/tessera_optical_periphery.sv) at one array
+// size; the analog core between its DACs and ADCs is C++ (sim/cosim/optical_cosim.h).
+struct VerilatedOpticalPeriphery {
+  std::uint64_t rows = 0, cols = 0, wavelengths = 0;
+  CosimResult (*cosim)(const models::OpticalArrayConfig& config, const models::GemmShape& shape,
+                       std::uint64_t seed) = nullptr;
+};
+
 const std::vector<VerilatedApproxArray>& verilated_approx_arrays();
 const std::vector<VerilatedMxChain>& verilated_mx_chains();
+const std::vector<VerilatedOpticalPeriphery>& verilated_optical_peripheries();
 
 }  // namespace tessera::cosim

@@ -46,6 +46,20 @@ TEST(CosimCli, MxAgrees) {
   EXPECT_EQ(j["rtl"]["format_b"], "fp4_e2m1");
 }
 
+TEST(CosimCli, OpticalAgreesWithModelAndGoldenAndReportsBothSpeedups) {
+  const auto r = run_tessera({"cosim", "--unit", "optical", "--tiles", "4", "--seed", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["unit"], "optical");
+  EXPECT_EQ(j["mismatches"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(j["tiles"].get<std::uint64_t>(), 4u);
+  EXPECT_EQ(j["cycles_rtl"], j["cycles_model"]);
+  EXPECT_EQ(j["rtl"]["top"], "tessera_optical_periphery");
+  for (const char* field : {"model_timing_seconds", "speedup_with_data", "speedup_timing_only"}) {
+    EXPECT_GT(j[field].get<double>(), 0.0) << field;
+  }
+}
+
 TEST(CosimCli, VerilatedSizeIsAcceptedOtherSizesAreNot) {
   const std::string rows = std::to_string(hw::kApproxArrayRows), cols = std::to_string(hw::kApproxArrayCols);
   const auto ok = run_tessera({"cosim", "--unit", "approx", "--rows", rows, "--cols", cols, "--tiles", "1"});
@@ -57,9 +71,10 @@ TEST(CosimCli, VerilatedSizeIsAcceptedOtherSizesAreNot) {
 }
 
 TEST(CosimCli, BadUnitsExitWithTwoAndSayWhatExists) {
-  const auto optical = run_tessera({"cosim", "--unit", "optical"});
+  const auto optical = run_tessera({"cosim", "--unit", "optical", "--cols", "16"});
   EXPECT_EQ(optical.exit_code, 2);
-  EXPECT_NE(optical.err.find("digital periphery"), std::string::npos) << optical.err;
+  EXPECT_NE(optical.err.find("optical periphery RTL is verilated for a 2 x 2 array"), std::string::npos)
+      << optical.err;
   const auto unknown = run_tessera({"cosim", "--unit", "tpu"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("expected approx, mx or optical"), std::string::npos) << unknown.err;
