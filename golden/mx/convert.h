@@ -16,8 +16,18 @@
 namespace tessera::mx {
 
 // The scale byte a block gets (steps 1-3 above), or 0xFF.
-std::uint8_t block_scale(const float* values, std::size_t count, ElementFormat format,
-                         const QuantizePolicy& policy);
+TESSERA_HOST_DEVICE inline std::uint8_t block_scale(const float* values, std::size_t count,
+                                                    ElementFormat format, const QuantizePolicy& policy) {
+  std::uint32_t amax_bits = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t magnitude = float_bits(values[i]) & 0x7FFFFFFFu;
+    if (magnitude >= kFp32PositiveInfinityBits) return kE8M0Nan;  // NaN or Inf
+    // Non-negative floats order like their bit patterns.
+    if (magnitude > amax_bits) amax_bits = magnitude;
+  }
+  if (amax_bits == 0) return policy.zero_block_scale;
+  return e8m0_from_exponent(scale_exponent(amax_bits, format, policy.scale_rule));
+}
 
 // Quantizes one element given its block's scale byte (not 0xFF).
 TESSERA_HOST_DEVICE inline std::uint8_t quantize_element(float value, std::uint8_t scale_byte,

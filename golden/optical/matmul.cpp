@@ -52,40 +52,6 @@ CodeSums code_sums(const std::uint32_t* qa, const std::uint32_t* qw, const std::
   return s;
 }
 
-double combine_code_sums(const CodeSums& s, const QuantizerParams& input,
-                         const QuantizerParams& weight) {
-  const double ma = static_cast<double>(input.min);
-  const double da = (static_cast<double>(input.max) - ma) / static_cast<double>(input.levels - 1u);
-  const double mw = static_cast<double>(weight.min);
-  const double dw = (static_cast<double>(weight.max) - mw) / static_cast<double>(weight.levels - 1u);
-  const double tp = static_cast<double>(positive_floor(weight));
-  const double tn = static_cast<double>(negative_floor(weight));
-
-  double p1 = static_cast<double>(s.n_plain) * ma;
-  p1 = p1 * mw;
-  double p2 = static_cast<double>(s.sum_w) * dw;
-  p2 = p2 * ma;
-  double p3 = static_cast<double>(s.sum_a_plain) * da;
-  p3 = p3 * mw;
-  double p4 = static_cast<double>(s.sum_aw) * da;
-  p4 = p4 * dw;
-  const double pos_count = static_cast<double>(s.n_pos) * ma;
-  const double pos_codes = static_cast<double>(s.sum_a_pos) * da;
-  double pp = pos_count + pos_codes;
-  pp = pp * tp;
-  const double neg_count = static_cast<double>(s.n_neg) * ma;
-  const double neg_codes = static_cast<double>(s.sum_a_neg) * da;
-  double pn = neg_count + neg_codes;
-  pn = pn * tn;
-
-  double y = p1 + p2;
-  y = y + p3;
-  y = y + p4;
-  y = y + pp;
-  y = y - pn;
-  return y;
-}
-
 namespace {
 
 // Shapes agree and the code sums stay exact in 64 bits.
@@ -161,37 +127,6 @@ SplitProducts analog_products_split(const OperandCodes& a, const OperandCodes& w
     }
   }
   return out;
-}
-
-float adc_convert(double analog, std::uint64_t index, const OutputStage& stage, const CallKey& key,
-                  std::uint32_t pass) {
-  const std::uint32_t base_draw = key.call * kDrawsPerCall + pass * kDrawsPerPass;
-  double y = analog;
-  if (stage.detector_noise_lsb > 0.0) {
-    const double lsb = (static_cast<double>(stage.adc.max) - static_cast<double>(stage.adc.min)) /
-                       static_cast<double>(stage.adc.levels - 1u);
-    const double sigma = stage.detector_noise_lsb * lsb;
-    const double g = gaussian_irwin_hall(
-        key.seed, rng::make_stream(key.unit, rng::Purpose::optical_detector_noise), index, base_draw);
-    const double noise = sigma * g;
-    y = y + noise;
-  }
-  if (stage.shot_noise_photons_full_scale > 0.0) {
-    const double full_scale = std::fmax(std::fabs(static_cast<double>(stage.adc.min)),
-                                        std::fabs(static_cast<double>(stage.adc.max)));
-    const double magnitude = std::fabs(analog) * full_scale;
-    const double variance = magnitude / stage.shot_noise_photons_full_scale;
-    const double sigma = std::sqrt(variance);
-    const double g = gaussian_irwin_hall(
-        key.seed, rng::make_stream(key.unit, rng::Purpose::optical_shot_noise), index, base_draw);
-    const double noise = sigma * g;
-    y = y + noise;
-  }
-  const auto yf = static_cast<float>(y);
-  const RandomKey rounding{key.seed, rng::make_stream(key.unit, rng::Purpose::optical_output_rounding),
-                           base_draw};
-  const std::uint32_t q = code_stochastic(yf, stage.adc, rounding_uniform(rounding, index));
-  return code_value(q, stage.adc);
 }
 
 Matrix optical_gemm(const Matrix& x, const Matrix& w, const std::vector<float>& bias,

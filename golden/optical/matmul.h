@@ -58,12 +58,15 @@
 //
 // `call` is the layer's forward-call counter: every call draws fresh numbers (the peer's GPU seed
 // never advanced), and a layer re-created with the same seed repeats the sequence.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "golden/common/host_device.h"
 #include "golden/optical/matrix.h"
+#include "golden/optical/noise.h"
 #include "golden/optical/quantizer.h"
 
 namespace tessera::optical {
@@ -90,9 +93,41 @@ struct CodeSums {
 CodeSums code_sums(const std::uint32_t* qa, const std::uint32_t* qw, const std::int8_t* floor_signs,
                    std::size_t k);
 
-// Step 2's combination (the one documented rounding sequence).
-double combine_code_sums(const CodeSums& sums, const QuantizerParams& input,
-                         const QuantizerParams& weight);
+// Step 2's combination (the one documented rounding sequence). Host and device (the CUDA
+// optical kernel runs this definition): every step is one IEEE double operation, no FMA.
+TESSERA_HOST_DEVICE inline double combine_code_sums(const CodeSums& s, const QuantizerParams& input,
+                         const QuantizerParams& weight) {
+  const double ma = static_cast<double>(input.min);
+  const double da = (static_cast<double>(input.max) - ma) / static_cast<double>(input.levels - 1u);
+  const double mw = static_cast<double>(weight.min);
+  const double dw = (static_cast<double>(weight.max) - mw) / static_cast<double>(weight.levels - 1u);
+  const double tp = static_cast<double>(positive_floor(weight));
+  const double tn = static_cast<double>(negative_floor(weight));
+
+  double p1 = static_cast<double>(s.n_plain) * ma;
+  p1 = p1 * mw;
+  double p2 = static_cast<double>(s.sum_w) * dw;
+  p2 = p2 * ma;
+  double p3 = static_cast<double>(s.sum_a_plain) * da;
+  p3 = p3 * mw;
+  double p4 = static_cast<double>(s.sum_aw) * da;
+  p4 = p4 * dw;
+  const double pos_count = static_cast<double>(s.n_pos) * ma;
+  const double pos_codes = static_cast<double>(s.sum_a_pos) * da;
+  double pp = pos_count + pos_codes;
+  pp = pp * tp;
+  const double neg_count = static_cast<double>(s.n_neg) * ma;
+  const double neg_codes = static_cast<double>(s.sum_a_neg) * da;
+  double pn = neg_count + neg_codes;
+  pn = pn * tn;
+
+  double y = p1 + p2;
+  y = y + p3;
+  y = y + p4;
+  y = y + pp;
+  y = y - pn;
+  return y;
+}
 
 // Steps 1-2 for all outputs: M x N doubles, row-major (the analog dot products before noise/ADC).
 std::vector<double> analog_products(const OperandCodes& activations, const OperandCodes& weights);
@@ -117,10 +152,64 @@ struct OutputStage {
   double shot_noise_photons_full_scale = 0.0;
 };
 
-// Steps 3-4 for one element (without bias): noise, float32 cast, stochastic ADC, dequantize.
-// pass: 0 or 1 (see the draw layout above).
-float adc_convert(double analog, std::uint64_t index, const OutputStage& stage, const CallKey& key,
-                  std::uint32_t pass = 0);
+// Steps 3-4 of one element, host and device (the CUDA optical kernel runs these definitions;
+// every step is one IEEE operation, no FMA, sqrt and division correctly rounded on both sides).
+// adc_input_with_draws: step 3 and the float32 cast (what the ADC receives) given the element's two
+// standard-normal draws (used only when their noise is enabled), so a caller that draws many
+// elements at once (kernels/optical/adc_draws) shares the arithmetic.
+TESSERA_HOST_DEVICE inline float adc_input_with_draws(double analog, const OutputStage& stage, double detector_draw,
+                                                      double shot_draw) {
+  double y = analog;
+  if (stage.detector_noise_lsb > 0.0) {
+    const double lsb = (static_cast<double>(stage.adc.max) - static_cast<double>(stage.adc.min)) /
+                       static_cast<double>(stage.adc.levels - 1u);
+    const double sigma = stage.detector_noise_lsb * lsb;
+    const double noise = sigma * detector_draw;
+    y = y + noise;
+  }
+  if (stage.shot_noise_photons_full_scale > 0.0) {
+    const double full_scale = std::fmax(std::fabs(static_cast<double>(stage.adc.min)),
+                                        std::fabs(static_cast<double>(stage.adc.max)));
+    const double magnitude = std::fabs(analog) * full_scale;
+    const double variance = magnitude / stage.shot_noise_photons_full_scale;
+    const double sigma = std::sqrt(variance);
+    const double noise = sigma * shot_draw;
+    y = y + noise;
+  }
+  return static_cast<float>(y);
+}
+
+// Step 3 with the element's own draws; pass: 0 or 1 (see the draw layout above).
+TESSERA_HOST_DEVICE inline float adc_input(double analog, std::uint64_t index, const OutputStage& stage,
+                                           const CallKey& key, std::uint32_t pass = 0) {
+  const std::uint32_t base_draw = key.call * kDrawsPerCall + pass * kDrawsPerPass;
+  const double detector_draw =
+      stage.detector_noise_lsb > 0.0
+          ? gaussian_irwin_hall(key.seed, rng::make_stream(key.unit, rng::Purpose::optical_detector_noise), index,
+                                base_draw)
+          : 0.0;
+  const double shot_draw =
+      stage.shot_noise_photons_full_scale > 0.0
+          ? gaussian_irwin_hall(key.seed, rng::make_stream(key.unit, rng::Purpose::optical_shot_noise), index,
+                                base_draw)
+          : 0.0;
+  return adc_input_with_draws(analog, stage, detector_draw, shot_draw);
+}
+
+// The key of step 4's uniforms (element index's uniform: word 0 of philox(seed, stream, index, draw)).
+TESSERA_HOST_DEVICE inline RandomKey adc_rounding_key(const CallKey& key, std::uint32_t pass = 0) {
+  return RandomKey{key.seed, rng::make_stream(key.unit, rng::Purpose::optical_output_rounding),
+                   key.call * kDrawsPerCall + pass * kDrawsPerPass};
+}
+
+// Steps 3-4 for one element (without bias): noise, float32 cast, stochastic ADC, dequantize. An
+// ADC outside this library (the verilated periphery) takes adc_input and adc_rounding_key.
+TESSERA_HOST_DEVICE inline float adc_convert(double analog, std::uint64_t index, const OutputStage& stage,
+                                             const CallKey& key, std::uint32_t pass = 0) {
+  const float yf = adc_input(analog, index, stage, key, pass);
+  const std::uint32_t q = code_stochastic(yf, stage.adc, rounding_uniform(adc_rounding_key(key, pass), index));
+  return code_value(q, stage.adc);
+}
 
 struct OpticalGemmSpec {
   QuantizerParams input;   // activation DAC (lut_min must be 0)

@@ -6,13 +6,10 @@
 
 #include <Eigen/Core>
 
-#if defined(__AVX512VBMI__)
-#include <immintrin.h>
-#endif
-
 #include "golden/common/error.h"
-#include "kernels/common/parallel.h"
+#include "kernels/approx/gather_gemm.h"
 #include "kernels/common/int8_gemm.h"
+#include "kernels/common/parallel.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
 #include "kernels/approx/cuda/approx_gemm_cuda.h"
@@ -123,123 +120,49 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
   gemm_u8s8_i32(ax.data(), wx.data(), m, n, kx, out, correction.data());
 }
 
-// --- gather path ---------------------------------------------------------------------------------
-// Work unit: kGatherRows activation rows x kGatherCols output columns, the whole K. For each k the
-// table row of each activation (256 int16 = 512 bytes) is the only part of the table in use, so
-// it sits in registers (AVX-512) or L1 (portable loop) while the tile's weights index it.
-constexpr std::size_t kGatherRows = 4;
-constexpr std::size_t kGatherCols = 512;
-
-#if defined(__AVX512VBMI__)
-// AVX-512 VBMI: a table row is split into two byte planes, low bytes and high bytes + 128 (both
-// unsigned), each 256 bytes = 4 registers. vpermt2b looks up 64 entries at once among 128 by
-// the index's low 7 bits; bit 7 picks one of two results. Per k the planes' bytes are summed in
-// uint16 lanes (at most kFlush steps: 255 * 255 < 2^16), then folded into int32 exactly:
-//   sum table = 256 * sum(high + 128) + sum(low) - 32768 * steps.
-constexpr std::size_t kFlush = 255;
-
-inline __m512i lookup64(const __m512i t[4], __m512i idx, __mmask64 bit7) {
-  const __m512i p0 = _mm512_permutex2var_epi8(t[0], idx, t[1]);
-  const __m512i p1 = _mm512_permutex2var_epi8(t[2], idx, t[3]);
-  return _mm512_mask_blend_epi8(bit7, p0, p1);
-}
-
-// Column of position p of a 64-column chunk's uint16 accumulators: 32 even columns, then 32 odd.
-inline std::size_t unpacked_column(std::size_t p) {
-  const std::size_t v = p / 32, l = p % 32;
-  return 2 * l + v;
-}
-#endif
-
-// `lut` is indexed (row operand << 8) | column operand; the row operand is `a`.
-void gemm_gather(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
-                 std::size_t k, std::int32_t* out) {
-  // Weights transposed to K x Np bytes (Np = N rounded up to 64, padding columns read code 0 and
-  // are never written out): for a fixed k the weights of a column tile are contiguous.
-  const std::size_t np = (n + 63) / 64 * 64;
-  std::vector<std::uint8_t> wt(k * np, 0);
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
-  for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(k); ++kk) {
-    for (std::size_t col = 0; col < n; ++col) {
-      wt[static_cast<std::size_t>(kk) * np + col] = static_cast<std::uint8_t>(w[col * k + static_cast<std::size_t>(kk)]);
+// im2col of group g: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation
+// code 0, as golden. Rows whose receptive field lies inside the input (most of a layer) copy
+// without per-tap bounds checks.
+void im2col_group(const std::int8_t* input, const approx::Conv2dShape& s, std::size_t g, std::int8_t* cols) {
+  const std::size_t ho = s.out_height(), wo = s.out_width(), pixels = ho * wo, rows = s.batch * pixels;
+  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups, k = s.depth();
+  const auto fits = [](std::size_t out, std::size_t stride, std::size_t pad, std::size_t dilation, std::size_t taps,
+                       std::size_t size) {
+    const std::size_t first = out * stride, last = first + (taps - 1) * dilation;  // before the pad shift
+    return first >= pad && last - pad < size;
+  };
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
+    const std::size_t b = static_cast<std::size_t>(r) / pixels;
+    const std::size_t y = (static_cast<std::size_t>(r) % pixels) / wo;
+    const std::size_t x = static_cast<std::size_t>(r) % wo;
+    std::int8_t* dst = cols + static_cast<std::size_t>(r) * k;
+    const std::int8_t* channels = input + (b * s.in_channels + g * cin_g) * s.in_height * s.in_width;
+    if (fits(y, s.stride_h, s.pad_h, s.dilation_h, s.kernel_height, s.in_height) &&
+        fits(x, s.stride_w, s.pad_w, s.dilation_w, s.kernel_width, s.in_width)) {
+      const std::size_t corner = (y * s.stride_h - s.pad_h) * s.in_width + (x * s.stride_w - s.pad_w);
+      for (std::size_t ci = 0; ci < cin_g; ++ci) {
+        const std::int8_t* base = channels + ci * s.in_height * s.in_width + corner;
+        for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
+          const std::int8_t* src = base + ky * s.dilation_h * s.in_width;
+          for (std::size_t kx = 0; kx < s.kernel_width; ++kx) *dst++ = src[kx * s.dilation_w];
+        }
+      }
+      continue;
     }
-  }
-  const std::size_t row_blocks = (m + kGatherRows - 1) / kGatherRows;
-  const std::size_t col_tiles = (np + kGatherCols - 1) / kGatherCols;
-#if defined(__AVX512VBMI__)
-  std::vector<std::uint8_t> low(approx::kTableEntries), high(approx::kTableEntries);
-  for (std::size_t i = 0; i < approx::kTableEntries; ++i) {
-    const auto u = static_cast<std::uint16_t>(lut[i]);
-    low[i] = static_cast<std::uint8_t>(u & 0xFF);
-    high[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(u >> 8) + 128);
-  }
-#else
-  std::vector<std::int32_t> wide(lut, lut + approx::kTableEntries);  // int32 entries: 32-bit gathers
-  const std::int32_t* table = wide.data();
-#endif
-#pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(std::uint64_t{m} * n * k))
-  for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
-    for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
-      const std::size_t r0 = static_cast<std::size_t>(rb) * kGatherRows;
-      const std::size_t rows = std::min(kGatherRows, m - r0);
-      const std::size_t c0 = static_cast<std::size_t>(ct) * kGatherCols;
-      const std::size_t cols = std::min(kGatherCols, np - c0);  // a multiple of 64
-      alignas(64) std::int32_t acc[kGatherRows][kGatherCols] = {};
-#if defined(__AVX512VBMI__)
-      alignas(64) std::uint16_t sum_low[kGatherRows][kGatherCols];
-      alignas(64) std::uint16_t sum_high[kGatherRows][kGatherCols];
-      for (std::size_t k0 = 0; k0 < k; k0 += kFlush) {
-        const std::size_t k1 = std::min(k, k0 + kFlush);
-        std::fill(&sum_low[0][0], &sum_low[0][0] + kGatherRows * kGatherCols, std::uint16_t{0});
-        std::fill(&sum_high[0][0], &sum_high[0][0] + kGatherRows * kGatherCols, std::uint16_t{0});
-        for (std::size_t kk = k0; kk < k1; ++kk) {
-          const std::uint8_t* wk = wt.data() + kk * np + c0;
-          for (std::size_t r = 0; r < rows; ++r) {
-            const std::size_t row_offset = static_cast<std::size_t>(static_cast<std::uint8_t>(a[(r0 + r) * k + kk])) << 8;
-            __m512i tl[4], th[4];
-            for (int q = 0; q < 4; ++q) {
-              tl[q] = _mm512_loadu_si512(low.data() + row_offset + 64 * q);
-              th[q] = _mm512_loadu_si512(high.data() + row_offset + 64 * q);
-            }
-            std::uint16_t* sl = sum_low[r];
-            std::uint16_t* sh = sum_high[r];
-            const __m512i even = _mm512_set1_epi16(0x00FF);
-            for (std::size_t c = 0; c < cols; c += 64) {
-              const __m512i idx = _mm512_loadu_si512(wk + c);
-              const __mmask64 bit7 = _mm512_movepi8_mask(idx);
-              const __m512i lo = lookup64(tl, idx, bit7);
-              const __m512i hi = lookup64(th, idx, bit7);
-              // Even columns (low byte of each 16-bit lane) and odd columns (high byte), widened
-              // by AND / shift, which leave the shuffle port to vpermt2b.
-              _mm512_store_si512(sl + c, _mm512_add_epi16(_mm512_load_si512(sl + c), _mm512_and_si512(lo, even)));
-              _mm512_store_si512(sl + c + 32, _mm512_add_epi16(_mm512_load_si512(sl + c + 32), _mm512_srli_epi16(lo, 8)));
-              _mm512_store_si512(sh + c, _mm512_add_epi16(_mm512_load_si512(sh + c), _mm512_and_si512(hi, even)));
-              _mm512_store_si512(sh + c + 32, _mm512_add_epi16(_mm512_load_si512(sh + c + 32), _mm512_srli_epi16(hi, 8)));
-            }
-          }
-        }
-        const std::int32_t bias = 32768 * static_cast<std::int32_t>(k1 - k0);
-        for (std::size_t r = 0; r < rows; ++r) {
-          for (std::size_t c = 0; c < cols; c += 64) {
-            for (std::size_t p = 0; p < 64; ++p) {
-              acc[r][c + unpacked_column(p)] += 256 * static_cast<std::int32_t>(sum_high[r][c + p]) +
-                                                static_cast<std::int32_t>(sum_low[r][c + p]) - bias;
-            }
-          }
+    for (std::size_t ci = 0; ci < cin_g; ++ci) {
+      const std::int8_t* plane = channels + ci * s.in_height * s.in_width;
+      for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
+        const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(y * s.stride_h + ky * s.dilation_h) -
+                                  static_cast<std::ptrdiff_t>(s.pad_h);
+        for (std::size_t kx = 0; kx < s.kernel_width; ++kx) {
+          const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(x * s.stride_w + kx * s.dilation_w) -
+                                    static_cast<std::ptrdiff_t>(s.pad_w);
+          const bool inside = iy >= 0 && ix >= 0 && iy < static_cast<std::ptrdiff_t>(s.in_height) &&
+                              ix < static_cast<std::ptrdiff_t>(s.in_width);
+          *dst++ = inside ? plane[static_cast<std::size_t>(iy) * s.in_width + static_cast<std::size_t>(ix)] : 0;
         }
       }
-#else
-      for (std::size_t kk = 0; kk < k; ++kk) {
-        const std::uint8_t* wk = wt.data() + kk * np + c0;
-        for (std::size_t r = 0; r < rows; ++r) {
-          const std::int32_t* t = table + (static_cast<std::size_t>(static_cast<std::uint8_t>(a[(r0 + r) * k + kk])) << 8);
-#pragma omp simd
-          for (std::size_t c = 0; c < cols; ++c) acc[r][c] += t[wk[c]];
-        }
-      }
-#endif
-      const std::size_t valid = c0 >= n ? 0 : std::min(cols, n - c0);
-      for (std::size_t r = 0; r < rows; ++r) std::copy(acc[r], acc[r] + valid, out + (r0 + r) * n + c0);
     }
   }
 }
@@ -349,13 +272,13 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
       for (std::size_t i = 0; i < 256; ++i)
         for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
       std::vector<std::int32_t> out_t(n * m);
-      gemm_gather(transposed.data(), weights, activations, n, m, k, out_t.data());
+      gather_gemm(transposed.data(), weights, activations, n, m, k, out_t.data());
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
       for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
         for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
       }
     } else {
-      gemm_gather(plan.table().data(), activations, weights, m, n, k, out);
+      gather_gemm(plan.table().data(), activations, weights, m, n, k, out);
     }
   } else if (int8_gemm_has_vnni()) {
     gemm_int8_exact(plan, activations, weights, m, n, k, out);
@@ -372,7 +295,7 @@ std::vector<std::int32_t> approx_gemm(Backend backend, const ApproxPlan& plan, c
     approx_gemm_cpu(plan, activations, weights, m, n, k, out.data());
   } else {
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
-    if (m != 0 && n != 0) cuda::approx_gemm(plan.table().data(), activations, weights, m, n, k, out.data());
+    if (m != 0 && n != 0) cuda::approx_gemm(plan, activations, weights, m, n, k, out.data());
 #endif
   }
   return out;
@@ -381,8 +304,15 @@ std::vector<std::int32_t> approx_gemm(Backend backend, const ApproxPlan& plan, c
 std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan, const std::int8_t* input,
                                         const std::int8_t* weight, const approx::Conv2dShape& s) {
   require(approx_conv2d_supports(backend, s), "approx_conv2d");
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+  if (backend == Backend::cuda) {
+    std::vector<std::int32_t> out(s.output_size());
+    cuda::approx_conv2d(plan, input, weight, s, out.data());
+    return out;
+  }
+#endif
   const std::size_t ho = s.out_height(), wo = s.out_width();
-  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups;
+  const std::size_t cout_g = s.out_channels / s.groups;
   const std::size_t k = s.depth();
   const std::size_t pixels = ho * wo;
   const std::size_t rows = s.batch * pixels;
@@ -390,28 +320,7 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
   std::vector<std::int8_t> cols(rows * k);
   std::vector<std::int32_t> gemm_out(rows * cout_g);
   for (std::size_t g = 0; g < s.groups; ++g) {
-    // im2col: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation code 0.
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
-    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
-      const std::size_t b = static_cast<std::size_t>(r) / pixels;
-      const std::size_t y = (static_cast<std::size_t>(r) % pixels) / wo;
-      const std::size_t x = static_cast<std::size_t>(r) % wo;
-      std::int8_t* dst = cols.data() + static_cast<std::size_t>(r) * k;
-      for (std::size_t ci = 0; ci < cin_g; ++ci) {
-        const std::int8_t* plane = input + ((b * s.in_channels) + g * cin_g + ci) * s.in_height * s.in_width;
-        for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
-          const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(y * s.stride_h + ky * s.dilation_h) -
-                                    static_cast<std::ptrdiff_t>(s.pad_h);
-          for (std::size_t kx = 0; kx < s.kernel_width; ++kx) {
-            const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(x * s.stride_w + kx * s.dilation_w) -
-                                      static_cast<std::ptrdiff_t>(s.pad_w);
-            const bool inside = iy >= 0 && ix >= 0 && iy < static_cast<std::ptrdiff_t>(s.in_height) &&
-                                ix < static_cast<std::ptrdiff_t>(s.in_width);
-            *dst++ = inside ? plane[static_cast<std::size_t>(iy) * s.in_width + static_cast<std::size_t>(ix)] : 0;
-          }
-        }
-      }
-    }
+    im2col_group(input, s, g, cols.data());
     const std::int8_t* wg = weight + g * cout_g * k;
     if (backend == Backend::cpu) {
       approx_gemm_cpu(plan, cols.data(), wg, rows, cout_g, k, gemm_out.data());

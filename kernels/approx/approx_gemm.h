@@ -15,10 +15,11 @@
 //               65,536 entries are rebuilt from the decomposition and compared; any mismatch ->
 //               gather. Without VNNI both run as FP32 GEMMs in K-chunks of 512 (every partial
 //               sum <= 512 * 32513 < 2^24, exact in FP32), chunks added in int32.
-//   gather      any table: per k, the table row of an activation (256 int16) sits in registers
-//               as two byte planes and vpermt2b looks up 64 weights at once; byte sums in
-//               uint16 for <= 255 steps, folded into int32 exactly. With few output columns the
-//               transposed problem runs on the transposed table. Portable: table row in L1.
+//   gather      any table (kernels/approx/gather_gemm.h): per k, the table row of an activation
+//               (256 int16) sits in registers as two byte planes and merge-masked vpermb looks
+//               up 64 weights at once; byte sums in uint16 registers for <= 128 steps, folded
+//               into int32 exactly. With few output columns the transposed problem runs on the
+//               transposed table. Portable: table row in L1.
 // CUDA: the table in shared memory (128 KiB dynamic, opted in with cudaFuncSetAttribute),
 // int32 accumulation, one kernel for every table (kernels/approx/cuda/approx_gemm.cu).
 #include <array>

@@ -1,18 +1,21 @@
-// Benchmarks of the kernels against their yardsticks, measured in ONE run so the ratios are fair:
-//   (a) Eigen FP32 GEMM of the same shape (same OpenMP threads),
-//   (b) the naive golden loop (golden/approx, golden/mx, golden/optical; single-threaded, as
-//       specified; golden MX and optical on fewer rows of the same shape, the rate is per MAC),
-//   (c) for table lookups, the machine's random-lookup rate from a 128 KiB int16 table
-//       (all threads), the physical limit of a general table.
-// Every GEMM reports MAC/s (counter "MAC/s"); the table after the run lists the ratios.
-//   build-kernels/kernels/tessera_bench_kernels [--benchmark_filter=...] [--benchmark_repetitions=3]
+// Benchmarks of the kernels against their yardsticks, measured in ONE run so the ratios are fair
+// (kernels/bench/ratio_table.h says which): Eigen FP32 GEMM of the same shape, the naive golden
+// loop (single-threaded), the random-lookup rate from a 128 KiB table. Every run is labelled
+// "<family> <shape> <variant>" and reports one rate counter; the ratio table follows Google
+// Benchmark's own.
+//   tessera_bench_kernels [--tessera_size=issue|tiny] [--tessera_time=real|cpu] [--tessera_no_table]
+//                         [--benchmark_filter=RE] [--benchmark_repetitions=3]
+//   tessera bench kernels [--filter RE] [--threads N] [--json-out FILE]     (runs this executable)
+// issue: the issue's shapes (GEMM 512 x 768 x 768, ResNet-18 conv2_x); tiny: small shapes for CI.
 // With repetitions the medians are used. On a shared, loaded machine run it single-threaded too
 // (OMP_NUM_THREADS=1): every OpenMP barrier then waits for a descheduled thread.
 #include <benchmark/benchmark.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <cstdio>
-#include <map>
+#include <cstring>
+#include <iostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,9 +27,10 @@
 #include "golden/approx/gemm.h"
 #include "golden/mx/gemm.h"
 #include "golden/mx/tensor.h"
-#include "kernels/approx/approx_gemm.h"
 #include "golden/optical/matmul.h"
 #include "golden/optical/quantizer.h"
+#include "kernels/approx/approx_gemm.h"
+#include "kernels/bench/ratio_table.h"
 #include "kernels/mx/mx_ops.h"
 #include "kernels/optical/optical_gemm.h"
 
@@ -35,13 +39,33 @@ namespace {
 using namespace tessera;
 using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-constexpr int kM = 512, kN = 768, kK = 768;  // the GEMM shape of the issue
-// The conv layer: ResNet-18 conv2_x, 64 -> 64 channels, 56 x 56, 3 x 3, pad 1 (M 3136, N 64, K 576).
-approx::Conv2dShape conv_layer() {
+struct GemmShape {
+  std::size_t m, n, k;
+  std::string text() const { return std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k); }
+  double macs() const { return static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k); }
+  GemmShape with_rows(std::size_t rows) const { return {std::min(rows, m), n, k}; }
+};
+
+struct BenchSizes {
+  GemmShape gemm;            // the issue's GEMM
+  approx::Conv2dShape conv;  // the conv layer
+  std::size_t golden_mx_rows, golden_optical_rows, fp8_rows;
+};
+
+approx::Conv2dShape conv_shape(std::size_t channels, std::size_t side) {
   approx::Conv2dShape s;
-  s.batch = 1; s.in_channels = 64; s.in_height = 56; s.in_width = 56; s.out_channels = 64;
+  s.batch = 1; s.in_channels = channels; s.in_height = side; s.in_width = side; s.out_channels = channels;
   s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
   return s;
+}
+
+// issue: GEMM 512 x 768 x 768; ResNet-18 conv2_x, 64 -> 64 channels, 56 x 56, 3 x 3, pad 1
+// (M 3136, N 64, K 576); golden MX / optical / FP8 on fewer rows (rates are per MAC).
+BenchSizes issue_sizes() { return {{512, 768, 768}, conv_shape(64, 56), 16, 64, 64}; }
+BenchSizes tiny_sizes() { return {{24, 40, 72}, conv_shape(8, 6), 8, 8, 8}; }
+
+GemmShape conv_gemm(const approx::Conv2dShape& s) {
+  return {s.batch * s.out_height() * s.out_width(), s.out_channels, s.depth()};
 }
 
 std::vector<std::int8_t> codes(std::size_t count, std::uint32_t seed) {
@@ -60,147 +84,149 @@ std::vector<float> floats(std::size_t count, std::uint32_t seed) {
   return v;
 }
 
-void set_macs(benchmark::State& state, double macs) {
-  state.counters["MAC/s"] = benchmark::Counter(macs * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+void set_rate(benchmark::State& state, const char* unit, double per_iteration, const std::string& label) {
+  state.counters[unit] = benchmark::Counter(per_iteration * static_cast<double>(state.iterations()),
+                                            benchmark::Counter::kIsRate);
+  state.SetLabel(label);
+}
+
+// Rates per wall-clock second (default), or per CPU second of the process (--tessera_time=cpu):
+// on a shared machine a single-threaded run is then not charged for the time it was descheduled.
+bool g_cpu_time = false;
+
+benchmark::internal::Benchmark* add(const std::string& name, std::function<void(benchmark::State&)> body) {
+  benchmark::internal::Benchmark* b =
+      benchmark::RegisterBenchmark(name.c_str(), [body](benchmark::State& state) { body(state); })
+          ->Unit(benchmark::kMillisecond);
+  return g_cpu_time ? b->MeasureProcessCPUTime() : b->UseRealTime();
 }
 
 // (a) Eigen FP32 GEMM, A M x K times W^T (W N x K), all OpenMP threads.
-void BM_eigen_fp32_gemm(benchmark::State& state) {
-  const auto m = state.range(0), n = state.range(1), k = state.range(2);
-  RowMatrixF a = RowMatrixF::Random(m, k), w = RowMatrixF::Random(n, k), c(m, n);
-  for (auto _ : state) {
-    c.noalias() = a * w.transpose();
-    benchmark::DoNotOptimize(c.data());
-  }
-  set_macs(state, static_cast<double>(m * n * k));
+void add_eigen(const GemmShape& s) {
+  add("BM_eigen_fp32_gemm/" + s.text(), [s](benchmark::State& state) {
+    RowMatrixF a = RowMatrixF::Random(static_cast<Eigen::Index>(s.m), static_cast<Eigen::Index>(s.k));
+    RowMatrixF w = RowMatrixF::Random(static_cast<Eigen::Index>(s.n), static_cast<Eigen::Index>(s.k));
+    RowMatrixF c(static_cast<Eigen::Index>(s.m), static_cast<Eigen::Index>(s.n));
+    for (auto _ : state) {
+      c.noalias() = a * w.transpose();
+      benchmark::DoNotOptimize(c.data());
+    }
+    set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("eigen_fp32_gemm", s.text()));
+  });
 }
-BENCHMARK(BM_eigen_fp32_gemm)->Args({kM, kN, kK})->Args({3136, 64, 576})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // (c) random lookups from a 128 KiB int16 table, all threads, independent random indices.
-void BM_random_lookup_128KiB(benchmark::State& state) {
-  const std::vector<std::int16_t> table = [] {
-    std::vector<std::int16_t> t(65536);
+void add_random_lookup() {
+  add("BM_random_lookup_128KiB", [](benchmark::State& state) {
+    std::vector<std::int16_t> table(65536);
     std::mt19937 gen(9);
-    for (auto& x : t) x = static_cast<std::int16_t>(gen());
-    return t;
-  }();
-  constexpr std::size_t kLookups = std::size_t{1} << 22;
-  std::vector<std::uint16_t> index(kLookups);
-  std::mt19937 gen(10);
-  for (auto& i : index) i = static_cast<std::uint16_t>(gen());
-  for (auto _ : state) {
-    std::int64_t total = 0;
+    for (auto& x : table) x = static_cast<std::int16_t>(gen());
+    constexpr std::size_t kLookups = std::size_t{1} << 22;
+    std::vector<std::uint16_t> index(kLookups);
+    for (auto& i : index) i = static_cast<std::uint16_t>(gen());
+    for (auto _ : state) {
+      std::int64_t total = 0;
 #pragma omp parallel for reduction(+ : total) schedule(static)
-    for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(kLookups); ++i) total += table[index[static_cast<std::size_t>(i)]];
-    benchmark::DoNotOptimize(total);
-  }
-  state.counters["lookups/s"] = benchmark::Counter(static_cast<double>(kLookups * state.iterations()), benchmark::Counter::kIsRate);
+      for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(kLookups); ++i) total += table[index[static_cast<std::size_t>(i)]];
+      benchmark::DoNotOptimize(total);
+    }
+    set_rate(state, "lookups/s", static_cast<double>(kLookups), kernels::bench::make_label("random_lookup_128KiB", "65536"));
+  });
 }
-BENCHMARK(BM_random_lookup_128KiB)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 const char* const kTables[] = {"mul8s_1L2H", "mitchell", "exact", "trunc4", "bam_h2_v0"};
 
-// args: table index, force gather (0/1), M, N, K
-void BM_approx_gemm(benchmark::State& state) {
-  const std::string name = kTables[state.range(0)];
-  const kernels::ApproxPlan plan(approx::load_multiplier(name), state.range(1) == 0);
-  const auto m = static_cast<std::size_t>(state.range(2)), n = static_cast<std::size_t>(state.range(3)),
-             k = static_cast<std::size_t>(state.range(4));
-  const auto a = codes(m * k, 1), w = codes(n * k, 2);
-  std::vector<std::int32_t> out(m * n);
-  for (auto _ : state) {
-    kernels::approx_gemm_cpu(plan, a.data(), w.data(), m, n, k, out.data());
-    benchmark::DoNotOptimize(out.data());
+void add_approx(const BenchSizes& z) {
+  struct Case { const char* table; bool force_gather; GemmShape shape; };
+  const GemmShape conv = conv_gemm(z.conv);
+  const Case cases[] = {{"mul8s_1L2H", false, z.gemm}, {"mitchell", false, z.gemm}, {"exact", false, z.gemm},
+                        {"trunc4", false, z.gemm},     {"bam_h2_v0", false, z.gemm}, {"exact", true, z.gemm},
+                        {"exact", false, conv},        {"mul8s_1L2H", false, conv}};
+  for (const Case& c : cases) {
+    add(std::string("BM_approx_gemm/") + c.table + (c.force_gather ? "/forced_gather/" : "/") + c.shape.text(),
+        [c](benchmark::State& state) {
+          const kernels::ApproxPlan plan(approx::load_multiplier(c.table), !c.force_gather);
+          const GemmShape s = c.shape;
+          const auto a = codes(s.m * s.k, 1), w = codes(s.n * s.k, 2);
+          std::vector<std::int32_t> out(s.m * s.n);
+          for (auto _ : state) {
+            kernels::approx_gemm_cpu(plan, a.data(), w.data(), s.m, s.n, s.k, out.data());
+            benchmark::DoNotOptimize(out.data());
+          }
+          set_rate(state, "MAC/s", s.macs(),
+                   kernels::bench::make_label("approx_gemm", s.text(),
+                                              std::string(c.table) + "/" + std::string(kernels::approx_path_name(plan.path()))));
+        });
   }
-  state.SetLabel(name + "/" + std::string(kernels::approx_path_name(plan.path())));
-  set_macs(state, static_cast<double>(m * n * k));
-}
-BENCHMARK(BM_approx_gemm)
-    ->Args({0, 0, kM, kN, kK})->Args({1, 0, kM, kN, kK})->Args({2, 0, kM, kN, kK})->Args({3, 0, kM, kN, kK})
-    ->Args({4, 0, kM, kN, kK})->Args({2, 1, kM, kN, kK})->Args({2, 0, 3136, 64, 576})->Args({0, 0, 3136, 64, 576})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+  // (b) golden approx_gemm, the naive loop (single thread).
+  const GemmShape g = z.gemm;
+  add("BM_golden_approx_gemm/" + g.text(), [g](benchmark::State& state) {
+    const approx::MultiplierTable table = approx::load_multiplier("mul8s_1L2H");
+    const auto a = codes(g.m * g.k, 1), w = codes(g.n * g.k, 2);
+    for (auto _ : state) benchmark::DoNotOptimize(approx::approx_gemm(table, a.data(), w.data(), g.m, g.n, g.k));
+    set_rate(state, "MAC/s", g.macs(), kernels::bench::make_label("golden_approx_gemm", g.text(), "mul8s_1L2H"));
+  })->Iterations(2);
 
-// (b) golden approx_gemm, the naive loop (single thread).
-void BM_golden_approx_gemm(benchmark::State& state) {
-  const approx::MultiplierTable table = approx::load_multiplier(kTables[state.range(0)]);
-  const auto m = static_cast<std::size_t>(state.range(1)), n = static_cast<std::size_t>(state.range(2)),
-             k = static_cast<std::size_t>(state.range(3));
-  const auto a = codes(m * k, 1), w = codes(n * k, 2);
-  for (auto _ : state) benchmark::DoNotOptimize(approx::approx_gemm(table, a.data(), w.data(), m, n, k));
-  set_macs(state, static_cast<double>(m * n * k));
+  const approx::Conv2dShape cs = z.conv;
+  for (const char* name : {"mul8s_1L2H", "exact", "trunc4"}) {
+    add(std::string("BM_approx_conv2d/") + name, [cs, name, conv](benchmark::State& state) {
+      const kernels::ApproxPlan plan(approx::load_multiplier(name));
+      const auto in = codes(cs.input_size(), 3), w = codes(cs.weight_size(), 4);
+      for (auto _ : state) benchmark::DoNotOptimize(kernels::approx_conv2d(kernels::Backend::cpu, plan, in.data(), w.data(), cs));
+      set_rate(state, "MAC/s", conv.macs(),
+               kernels::bench::make_label("approx_conv2d", conv.text(),
+                                          std::string(name) + "/" + std::string(kernels::approx_path_name(plan.path()))));
+    });
+  }
+  add("BM_golden_approx_conv2d", [cs, conv](benchmark::State& state) {
+    const approx::MultiplierTable table = approx::load_multiplier("mul8s_1L2H");
+    const auto in = codes(cs.input_size(), 3), w = codes(cs.weight_size(), 4);
+    for (auto _ : state) benchmark::DoNotOptimize(approx::approx_conv2d(table, in.data(), w.data(), cs));
+    set_rate(state, "MAC/s", conv.macs(), kernels::bench::make_label("golden_approx_conv2d", conv.text(), "mul8s_1L2H"));
+  })->Iterations(2);
 }
-BENCHMARK(BM_golden_approx_gemm)->Args({0, kM, kN, kK})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
-
-void BM_approx_conv2d(benchmark::State& state) {
-  const approx::Conv2dShape s = conv_layer();
-  const kernels::ApproxPlan plan(approx::load_multiplier(kTables[state.range(0)]));
-  const auto in = codes(s.input_size(), 3), w = codes(s.weight_size(), 4);
-  for (auto _ : state) benchmark::DoNotOptimize(kernels::approx_conv2d(kernels::Backend::cpu, plan, in.data(), w.data(), s));
-  state.SetLabel(std::string(kTables[state.range(0)]) + "/" + std::string(kernels::approx_path_name(plan.path())));
-  set_macs(state, static_cast<double>(s.output_size() * s.depth()));
-}
-BENCHMARK(BM_approx_conv2d)->Arg(0)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_golden_approx_conv2d(benchmark::State& state) {
-  const approx::Conv2dShape s = conv_layer();
-  const approx::MultiplierTable table = approx::load_multiplier(kTables[state.range(0)]);
-  const auto in = codes(s.input_size(), 3), w = codes(s.weight_size(), 4);
-  for (auto _ : state) benchmark::DoNotOptimize(approx::approx_conv2d(table, in.data(), w.data(), s));
-  set_macs(state, static_cast<double>(s.output_size() * s.depth()));
-}
-BENCHMARK(BM_golden_approx_conv2d)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
 const mx::ElementFormat kMxFormats[] = {mx::ElementFormat::fp4_e2m1, mx::ElementFormat::fp6_e2m3,
                                         mx::ElementFormat::fp6_e3m2, mx::ElementFormat::int8,
                                         mx::ElementFormat::fp8_e4m3};
 
-// args: format index, M, N, K
-void BM_mx_gemm(benchmark::State& state) {
-  const mx::ElementFormat f = kMxFormats[state.range(0)];
-  const auto m = static_cast<std::size_t>(state.range(1)), n = static_cast<std::size_t>(state.range(2)),
-             k = static_cast<std::size_t>(state.range(3));
-  const auto va = floats(m * k, 5), vb = floats(n * k, 6);
-  const auto qa = mx::quantize_rows(va.data(), m, k, f, 32, {});
-  const auto qb = mx::quantize_rows(vb.data(), n, k, f, 32, {});
-  for (auto _ : state) benchmark::DoNotOptimize(kernels::mx_gemm(kernels::Backend::cpu, qa, qb));
-  state.SetLabel(std::string(mx::element_format_name(f)));
-  set_macs(state, static_cast<double>(m * n * k));
+void add_mx(const BenchSizes& z) {
+  for (const mx::ElementFormat f : kMxFormats) {
+    const std::string fmt(mx::element_format_name(f));
+    const GemmShape s = f == mx::ElementFormat::fp8_e4m3 ? z.gemm.with_rows(z.fp8_rows) : z.gemm;
+    add("BM_mx_gemm/" + fmt + "/" + s.text(), [s, f, fmt](benchmark::State& state) {
+      const auto va = floats(s.m * s.k, 5), vb = floats(s.n * s.k, 6);
+      const auto qa = mx::quantize_rows(va.data(), s.m, s.k, f, 32, {});
+      const auto qb = mx::quantize_rows(vb.data(), s.n, s.k, f, 32, {});
+      for (auto _ : state) benchmark::DoNotOptimize(kernels::mx_gemm(kernels::Backend::cpu, qa, qb));
+      set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("mx_gemm", s.text(), fmt));
+    });
+    // (b) golden mx_gemm (single thread) on fewer rows of the same shape (the rate is per MAC).
+    const GemmShape g = z.gemm.with_rows(z.golden_mx_rows);
+    add("BM_golden_mx_gemm/" + fmt + "/" + g.text(), [g, f, fmt](benchmark::State& state) {
+      const auto va = floats(g.m * g.k, 5), vb = floats(g.n * g.k, 6);
+      const auto qa = mx::quantize_rows(va.data(), g.m, g.k, f, 32, {});
+      const auto qb = mx::quantize_rows(vb.data(), g.n, g.k, f, 32, {});
+      for (auto _ : state) benchmark::DoNotOptimize(mx::mx_gemm(qa, qb));
+      set_rate(state, "MAC/s", g.macs(), kernels::bench::make_label("golden_mx_gemm", g.text(), fmt));
+    })->Iterations(2);
+  }
+  const std::size_t rows = z.gemm.m, cols = z.gemm.k;
+  const std::string shape = std::to_string(rows) + "x" + std::to_string(cols);
+  for (const mx::ElementFormat f : {mx::ElementFormat::fp4_e2m1, mx::ElementFormat::int8}) {
+    const std::string fmt(mx::element_format_name(f));
+    add("BM_mx_quantize/" + fmt + "/" + shape, [=](benchmark::State& state) {
+      const auto v = floats(rows * cols, 7);
+      for (auto _ : state) benchmark::DoNotOptimize(kernels::mx_quantize(kernels::Backend::cpu, v.data(), rows, cols, f, 32, {}));
+      set_rate(state, "elements/s", static_cast<double>(rows * cols), kernels::bench::make_label("mx_quantize", shape, fmt));
+    });
+    add("BM_golden_mx_quantize/" + fmt + "/" + shape, [=](benchmark::State& state) {
+      const auto v = floats(rows * cols, 7);
+      for (auto _ : state) benchmark::DoNotOptimize(mx::quantize_rows(v.data(), rows, cols, f, 32, {}));
+      set_rate(state, "elements/s", static_cast<double>(rows * cols), kernels::bench::make_label("golden_mx_quantize", shape, fmt));
+    })->Iterations(2);
+  }
 }
-BENCHMARK(BM_mx_gemm)->Args({0, kM, kN, kK})->Args({1, kM, kN, kK})->Args({2, kM, kN, kK})->Args({3, kM, kN, kK})
-    ->Args({4, 64, kN, kK})->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// (b) golden mx_gemm (single thread); 16 rows of the 512 x 768 x 768 shape (the rate is per MAC).
-void BM_golden_mx_gemm(benchmark::State& state) {
-  const mx::ElementFormat f = kMxFormats[state.range(0)];
-  const auto m = static_cast<std::size_t>(state.range(1)), n = static_cast<std::size_t>(state.range(2)),
-             k = static_cast<std::size_t>(state.range(3));
-  const auto va = floats(m * k, 5), vb = floats(n * k, 6);
-  const auto qa = mx::quantize_rows(va.data(), m, k, f, 32, {});
-  const auto qb = mx::quantize_rows(vb.data(), n, k, f, 32, {});
-  for (auto _ : state) benchmark::DoNotOptimize(mx::mx_gemm(qa, qb));
-  state.SetLabel(std::string(mx::element_format_name(f)));
-  set_macs(state, static_cast<double>(m * n * k));
-}
-BENCHMARK(BM_golden_mx_gemm)->Args({0, 16, kN, kK})->Args({1, 16, kN, kK})->Args({2, 16, kN, kK})->Args({3, 16, kN, kK})->Args({4, 16, kN, kK})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
-
-void BM_mx_quantize(benchmark::State& state) {
-  const mx::ElementFormat f = kMxFormats[state.range(0)];
-  const auto v = floats(static_cast<std::size_t>(kM) * kK, 7);
-  for (auto _ : state) benchmark::DoNotOptimize(kernels::mx_quantize(kernels::Backend::cpu, v.data(), kM, kK, f, 32, {}));
-  state.SetLabel(std::string(mx::element_format_name(f)));
-  state.counters["elements/s"] = benchmark::Counter(static_cast<double>(kM) * kK * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_mx_quantize)->Arg(0)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_golden_mx_quantize(benchmark::State& state) {
-  const mx::ElementFormat f = kMxFormats[state.range(0)];
-  const auto v = floats(static_cast<std::size_t>(kM) * kK, 7);
-  for (auto _ : state) benchmark::DoNotOptimize(mx::quantize_rows(v.data(), kM, kK, f, 32, {}));
-  state.SetLabel(std::string(mx::element_format_name(f)));
-  state.counters["elements/s"] = benchmark::Counter(static_cast<double>(kM) * kK * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_golden_mx_quantize)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
 optical::OpticalGemmSpec optical_spec() {
   optical::OpticalGemmSpec spec;
@@ -215,88 +241,104 @@ optical::Matrix optical_matrix(std::size_t rows, std::size_t cols, std::uint32_t
   return optical::Matrix{rows, cols, floats(rows * cols, seed)};
 }
 
-void BM_optical_gemm(benchmark::State& state) {
-  const auto m = static_cast<std::size_t>(state.range(0)), n = static_cast<std::size_t>(state.range(1)),
-             k = static_cast<std::size_t>(state.range(2));
-  const optical::Matrix x = optical_matrix(m, k, 11), w = optical_matrix(n, k, 12);
-  const optical::OpticalGemmSpec spec = optical_spec();
-  for (auto _ : state) benchmark::DoNotOptimize(kernels::optical_gemm(kernels::Backend::cpu, x, w, {}, spec, {1, 2, 3}));
-  state.SetLabel("L=256, detector noise");
-  set_macs(state, static_cast<double>(m * n * k));
+void add_optical(const BenchSizes& z) {
+  const GemmShape s = z.gemm;
+  add("BM_optical_gemm/" + s.text(), [s](benchmark::State& state) {
+    const optical::Matrix x = optical_matrix(s.m, s.k, 11), w = optical_matrix(s.n, s.k, 12);
+    const optical::OpticalGemmSpec spec = optical_spec();
+    for (auto _ : state) benchmark::DoNotOptimize(kernels::optical_gemm(kernels::Backend::cpu, x, w, {}, spec, {1, 2, 3}));
+    set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("optical_gemm", s.text(), "L=256,detector_noise"));
+  });
+  const GemmShape g = z.gemm.with_rows(z.golden_optical_rows);
+  add("BM_golden_optical_gemm/" + g.text(), [g](benchmark::State& state) {
+    const optical::Matrix x = optical_matrix(g.m, g.k, 11), w = optical_matrix(g.n, g.k, 12);
+    const optical::OpticalGemmSpec spec = optical_spec();
+    for (auto _ : state) benchmark::DoNotOptimize(optical::optical_gemm(x, w, {}, spec, {1, 2, 3}));
+    set_rate(state, "MAC/s", g.macs(), kernels::bench::make_label("golden_optical_gemm", g.text()));
+  })->Iterations(2);
 }
-BENCHMARK(BM_optical_gemm)->Args({kM, kN, kK})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_golden_optical_gemm(benchmark::State& state) {
-  const auto m = static_cast<std::size_t>(state.range(0)), n = static_cast<std::size_t>(state.range(1)),
-             k = static_cast<std::size_t>(state.range(2));
-  const optical::Matrix x = optical_matrix(m, k, 11), w = optical_matrix(n, k, 12);
-  const optical::OpticalGemmSpec spec = optical_spec();
-  for (auto _ : state) benchmark::DoNotOptimize(optical::optical_gemm(x, w, {}, spec, {1, 2, 3}));
-  set_macs(state, static_cast<double>(m * n * k));
+void register_all(const BenchSizes& z) {
+  add_eigen(z.gemm);
+  add_eigen(conv_gemm(z.conv));
+  add_eigen(z.gemm.with_rows(z.fp8_rows));
+  add_random_lookup();
+  add_approx(z);
+  add_mx(z);
+  add_optical(z);
 }
-BENCHMARK(BM_golden_optical_gemm)->Args({64, kN, kK})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
-// Collects every run's counters for the ratio table.
+// Collects every run (the median when repeated) for the ratio table.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
-  struct Row { std::string label; double macs = 0, lookups = 0; };
-  std::map<std::string, Row> rows;
+  // Colours only on a terminal (Google Benchmark applies --benchmark_color to its own reporter).
+  CollectingReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
+  std::vector<kernels::bench::Measurement> measurements;
   void ReportRuns(const std::vector<Run>& reports) override {
     for (const Run& r : reports) {
-      // With --benchmark_repetitions the median stands for the benchmark.
       if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      if (r.run_type == Run::RT_Iteration && rows.count(r.run_name.str()) != 0) continue;
-      Row row;
-      row.label = r.report_label;
-      auto it = r.counters.find("MAC/s");
-      if (it != r.counters.end()) row.macs = it->second.value;
-      it = r.counters.find("lookups/s");
-      if (it != r.counters.end()) row.lookups = it->second.value;
-      rows[r.run_name.str()] = row;
+      kernels::bench::Measurement m;
+      m.name = r.run_name.str();
+      m.label = r.report_label;
+      for (const char* unit : {"MAC/s", "lookups/s", "elements/s"}) {
+        const auto it = r.counters.find(unit);
+        if (it != r.counters.end()) {
+          m.unit = unit;
+          m.rate = it->second.value;
+        }
+      }
+      auto same = std::find_if(measurements.begin(), measurements.end(),
+                               [&](const kernels::bench::Measurement& x) { return x.name == m.name; });
+      if (same == measurements.end()) {
+        measurements.push_back(m);
+      } else if (r.run_type == Run::RT_Aggregate) {
+        *same = m;  // the median replaces the first repetition
+      }
     }
     ConsoleReporter::ReportRuns(reports);
-  }
-  double macs(const std::string& prefix) const {
-    for (const auto& [name, row] : rows)
-      if (name.rfind(prefix, 0) == 0) return row.macs;
-    return 0;
   }
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Our one flag, removed before Google Benchmark parses the rest.
+  BenchSizes sizes = issue_sizes();
+  bool print_table = true;  // the CLI prints it itself, from the JSON
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--tessera_size=tiny") {
+      sizes = tiny_sizes();
+    } else if (arg == "--tessera_size=issue") {
+      sizes = issue_sizes();
+    } else if (arg == "--tessera_no_table") {
+      print_table = false;
+    } else if (arg == "--tessera_time=cpu" || arg == "--tessera_time=real") {
+      g_cpu_time = arg == "--tessera_time=cpu";
+    } else if (arg.rfind("--tessera_size=", 0) == 0) {
+      std::fprintf(stderr, "tessera_bench_kernels: --tessera_size is issue or tiny, not '%s'\n", arg.c_str() + 15);
+      return 2;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
   benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::AddCustomContext("omp_threads", std::to_string(omp_get_max_threads()));
+  benchmark::AddCustomContext("rate_per", g_cpu_time ? "process CPU second" : "wall-clock second");
+  register_all(sizes);
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  const double lookup = [&] {
-    for (const auto& [name, row] : reporter.rows)
-      if (row.lookups > 0) return row.lookups;
-    return 0.0;
-  }();
-  const double eigen_gemm = reporter.macs("BM_eigen_fp32_gemm/512/768/768");
-  const double eigen_conv = reporter.macs("BM_eigen_fp32_gemm/3136/64/576");
-  std::printf("\nthreads %d; (c) random lookups from a 128 KiB table: %.3g /s\n", omp_get_max_threads(), lookup);
-  std::printf("%-58s %-24s %12s %10s %10s %10s\n", "kernel/shape", "table or format", "MAC/s", "(a) Eigen", "(b) golden",
-              "(c) lookup");
-  for (const auto& [name, row] : reporter.rows) {
-    if (row.macs <= 0 || name.rfind("BM_golden", 0) == 0 || name.rfind("BM_eigen", 0) == 0) continue;
-    const bool conv = name.rfind("BM_approx_conv2d", 0) == 0;
-    const double a = conv ? eigen_conv : eigen_gemm;
-    double golden = 0;
-    if (name.rfind("BM_approx_gemm", 0) == 0) golden = reporter.macs("BM_golden_approx_gemm");
-    if (conv) golden = reporter.macs("BM_golden_approx_conv2d");
-    if (name.rfind("BM_optical_gemm", 0) == 0) golden = reporter.macs("BM_golden_optical_gemm");
-    if (name.rfind("BM_mx_gemm", 0) == 0) {
-      const std::string fmt = row.label;
-      for (const auto& [gname, grow] : reporter.rows)
-        if (gname.rfind("BM_golden_mx_gemm", 0) == 0 && grow.label == fmt) golden = grow.macs;
-    }
-    const bool table_lookups = row.label.find("gather") != std::string::npos;
-    std::printf("%-58s %-24s %12.3g %9.1f%% %9.1fx %9.1f%%\n", name.c_str(), row.label.c_str(), row.macs,
-                a > 0 ? 100.0 * row.macs / a : 0.0, golden > 0 ? row.macs / golden : 0.0,
-                table_lookups && lookup > 0 ? 100.0 * row.macs / lookup : 0.0);
+  if (!print_table) {
+    benchmark::Shutdown();
+    return 0;
   }
+  std::cout << "\n";
+  kernels::bench::RatioTable table = kernels::bench::build_ratio_table(reporter.measurements, omp_get_max_threads());
+  if (g_cpu_time) table.rate_per = "process CPU second";
+  kernels::bench::print_ratio_table(std::cout, table);
   benchmark::Shutdown();
   return 0;
 }

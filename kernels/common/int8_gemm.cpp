@@ -55,7 +55,7 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
     const std::int8_t* src = b + static_cast<std::size_t>(col) * k;
     for (std::size_t i = 0; i < k; ++i) dst[(i / 4) * kNr * 4 + (i % 4)] = src[i];
   }
-#pragma omp for collapse(2) schedule(dynamic)
+#pragma omp for collapse(2) schedule(dynamic, 8)
   for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
     for (std::ptrdiff_t rt = 0; rt < static_cast<std::ptrdiff_t>(row_tiles); ++rt) {
       const std::int8_t* panel = bp.data() + static_cast<std::size_t>(ct) * k4 * kNr * 4;

@@ -16,10 +16,12 @@
 #include "golden/mx/convert.h"
 #include "golden/mx/dot.h"
 #include "kernels/common/parallel.h"
+#include "kernels/mx/encode.h"
 #include "kernels/mx/exact_add.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
 #include "kernels/mx/cuda/mx_gemm_cuda.h"
+#include "kernels/mx/cuda/mx_quantize_cuda.h"
 #endif
 
 namespace tessera::kernels {
@@ -385,8 +387,13 @@ void gemm_fast(Backend backend, CoreKind kind, const mx::QuantizedRows& a, const
     }
   } else {
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
-    const std::vector<std::int32_t> ua(fa.units.begin(), fa.units.end()), ub(fb.units.begin(), fb.units.end());
-    cuda::mx_gemm_core(ua.data(), ub.data(), fa.pow2.data(), fb.pow2.data(), m, n, k, a.block_size, out);
+    if (kind == CoreKind::f32) {
+      const std::vector<std::int32_t> ua(fa.units.begin(), fa.units.end()), ub(fb.units.begin(), fb.units.end());
+      cuda::mx_gemm_core(ua.data(), ub.data(), fa.pow2.data(), fb.pow2.data(), m, n, k, a.block_size, out);
+    } else {
+      cuda::mx_gemm_core_f64(fa.units.data(), fb.units.data(), fa.pow2.data(), fb.pow2.data(), m, n, k, a.block_size,
+                             accumulation == mx::Accumulation::block_then_fp32, out);
+    }
 #endif
   }
   // Rules the core leaves out, applied the same way after either backend. The f32 core needs
@@ -412,68 +419,6 @@ void gemm_fast(Backend backend, CoreKind kind, const mx::QuantizedRows& a, const
   }
 }
 
-// Element encoding for the deterministic roundings without golden's bit loops: the value over
-// the block scale, V / 2^X, is formed in double (exact: a change of exponent, far inside double's
-// range), its quantum 2^q is found from the exponent, and V / 2^(X+q) (exact again) is rounded
-// to an integer n by floor plus an explicit ties-to-even step, floor(x + 0.5) (exact in double:
-// x has at most 24 significant bits below 2^10) or trunc. From n on, golden's encode_element tail
-// is repeated line for line. Tested against golden on random data and on every tie.
-// 2^e as a double, -1022 <= e <= 1023 (here |e| < 300).
-inline double pow2_double(int e) {
-  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
-}
-
-std::uint8_t encode_deterministic(float value, std::uint8_t scale_byte, ElementFormat format, const mx::ElementSpec& s,
-                                  const mx::QuantizePolicy& policy) {
-  const std::uint32_t bits = mx::float_bits(value);
-  const bool negative = (bits >> 31) != 0;
-  const std::uint32_t magnitude = bits & 0x7FFFFFFFu;
-  const std::uint8_t sign = negative ? mx::sign_bit(format) : std::uint8_t{0};
-  auto overflowed = [&]() -> std::uint8_t {
-    if (policy.overflow == mx::Overflow::to_inf_or_nan && !s.is_integer && s.bits == 8) {
-      return s.has_inf ? static_cast<std::uint8_t>(sign | 0x7Cu) : mx::nan_code(format, negative);
-    }
-    if (s.is_integer) return negative ? static_cast<std::uint8_t>(256u - s.max_code) : s.max_code;
-    return static_cast<std::uint8_t>(sign | s.max_code);
-  };
-  if (magnitude == 0) return sign;
-  if ((magnitude >> 23) == 0 && policy.subnormal_inputs == mx::SubnormalInputs::flush) return sign;
-  const double m = static_cast<double>(mx::float_from_bits(magnitude)) * pow2_double(-mx::e8m0_exponent(scale_byte));
-  std::uint64_t m_bits;
-  std::memcpy(&m_bits, &m, sizeof m_bits);
-  const int lead = static_cast<int>((m_bits >> 52) & 0x7FFu) - 1023;  // m is a normal double
-  if (lead > s.emax + 1) return overflowed();
-  const int quantum = s.is_integer ? s.lsb_exponent : std::max(lead, s.emin) - s.mantissa_bits;
-  const double x = m * pow2_double(-quantum);
-  double r;
-  switch (policy.rounding) {
-    case mx::ElementRounding::nearest_even: {  // explicit ties-to-even: no dependence on fesetround
-      r = std::floor(x);
-      const double rest = x - r;  // exact
-      if (rest > 0.5 || (rest == 0.5 && (static_cast<std::uint64_t>(r) & 1u) != 0)) r += 1.0;
-      break;
-    }
-    case mx::ElementRounding::nearest_away: r = std::floor(x + 0.5); break;
-    default: r = std::trunc(x); break;
-  }
-  const auto n = static_cast<std::uint64_t>(r);
-  const std::uint64_t units = n << (quantum - s.lsb_exponent);
-  if (units > s.max_units) return overflowed();
-  if (s.is_integer) {
-    return negative ? static_cast<std::uint8_t>((256u - n) & 0xFFu) : static_cast<std::uint8_t>(n);
-  }
-  if (n == 0) return sign;
-  const int rounded_lead = mx::bit_length(n) - 1 + quantum;
-  if (rounded_lead < s.emin) return static_cast<std::uint8_t>(sign | n);
-  const std::uint64_t normalised = n >> (rounded_lead - s.mantissa_bits - quantum);
-  const auto exponent_field = static_cast<std::uint32_t>(rounded_lead + s.bias);
-  const auto mantissa = static_cast<std::uint32_t>(normalised) & ((1u << s.mantissa_bits) - 1u);
-  return static_cast<std::uint8_t>(sign | (exponent_field << s.mantissa_bits) | mantissa);
-}
-
 }  // namespace
 
 bool mx_gemm_fast_formats(ElementFormat a, ElementFormat b, std::size_t block_size) {
@@ -492,7 +437,7 @@ SupportReport mx_quantize_supports(Backend backend, ElementFormat format, std::s
   } catch (const ConfigError& e) {
     return SupportReport::no(e.what());
   }
-  if (backend == Backend::cuda) return SupportReport::no("mx_quantize has no CUDA kernel yet; use the CPU twin");
+  if (backend == Backend::cuda) return cuda_available();
   return SupportReport::yes();
 }
 
@@ -503,6 +448,12 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
   const std::uint8_t nan_code = mx::nan_block_code(format, policy.nan_block_codes);
   const bool deterministic = policy.rounding != mx::ElementRounding::stochastic;
   const mx::ElementSpec spec = mx::element_spec(format);
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+  if (backend == Backend::cuda) {
+    cuda::mx_quantize(values, rows, columns, format, block_size, policy, q.codes.data(), q.scales.data());
+    return q;
+  }
+#endif
 #pragma omp parallel for collapse(2) schedule(static) if(worth_parallel(std::uint64_t{rows} * columns * 32))
   for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(rows); ++rr) {
     for (std::ptrdiff_t bb = 0; bb < static_cast<std::ptrdiff_t>(q.blocks_per_row); ++bb) {
@@ -515,7 +466,7 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
       if (scale == mx::kE8M0Nan) {
         std::fill(codes, codes + count, nan_code);
       } else if (deterministic) {
-        for (std::size_t i = 0; i < count; ++i) codes[i] = encode_deterministic(values[begin + i], scale, format, spec, policy);
+        encode_deterministic_block(values + begin, count, scale, format, spec, policy, codes);
       } else {
         for (std::size_t i = 0; i < count; ++i) codes[i] = mx::quantize_element(values[begin + i], scale, format, policy, begin + i);
       }
@@ -534,9 +485,9 @@ SupportReport mx_gemm_supports(Backend backend, const mx::QuantizedRows& a, cons
   if (accumulation == mx::Accumulation::emu_dequant_fp32) {
     return SupportReport::no("emu_dequant_fp32 has no CUDA kernel; use the CPU twin");
   }
-  if (!mx_gemm_fast_formats(a.format, b_nk.format, a.block_size)) {
-    return SupportReport::no(std::string("CUDA runs the integer-exact path only (FP4/FP6/INT8 with block_size * "
-                                         "max_a * max_b < 2^24); got ") +
+  if (!mx_gemm_exact_core(a.format, b_nk.format, a.block_size)) {
+    return SupportReport::no(std::string("CUDA runs the exact cores only (block_size * max_a * max_b < 2^53: "
+                                         "not E5M2 x E5M2 or E5M2 x E4M3); got ") +
                              std::string(mx::element_format_name(a.format)) + " x " +
                              std::string(mx::element_format_name(b_nk.format)));
   }

@@ -43,10 +43,11 @@ std::vector<float> mx_gemm(Backend backend, const mx::QuantizedRows& a, const mx
                            mx::Accumulation accumulation = mx::Accumulation::fused_exact);
 
 // Whether (a, b) run on the FP32 integer-exact core (block_size * max_a * max_b < 2^24, no special
-// element codes): FP4/FP6/INT8. CUDA runs these.
+// element codes): FP4/FP6/INT8.
 bool mx_gemm_fast_formats(mx::ElementFormat a, mx::ElementFormat b, std::size_t block_size);
 // Whether (a, b) run on an exact core at all (FP32 or double: bound < 2^53), e.g. FP8 E4M3 x E4M3;
 // otherwise (E5M2 x E5M2, E5M2 x E4M3) the CPU twin runs golden's dot per output, in parallel.
+// CUDA runs every pair with an exact core.
 bool mx_gemm_exact_core(mx::ElementFormat a, mx::ElementFormat b, std::size_t block_size);
 
 }  // namespace tessera::kernels

@@ -173,6 +173,12 @@ TEST(ApproxConv2d, CpuTwinEqualsGolden) {
     shapes.push_back(s);
   }
   {
+    approx::Conv2dShape s;  // no padding, stride and dilation: every row's field inside the input
+    s.batch = 2; s.in_channels = 3; s.in_height = 9; s.in_width = 10; s.out_channels = 4;
+    s.kernel_height = 3; s.kernel_width = 3; s.stride_h = 2; s.stride_w = 1; s.dilation_h = 1; s.dilation_w = 2;
+    shapes.push_back(s);
+  }
+  {
     approx::Conv2dShape s;  // deep reduction: K = 64 * 3 * 3 = 576
     s.batch = 1; s.in_channels = 64; s.in_height = 8; s.in_width = 8; s.out_channels = 7;
     s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;

@@ -1,4 +1,5 @@
-// CUDA twin of the approximate GEMM: out[m][n] = sum_k table(A[m][k], W[n][k]).
+// CUDA twin of the approximate GEMM: out[m][n] = sum_k table(A[m][k], W[n][k]), and the host
+// entry point that picks this table kernel or the tensor-core one (approx_gemm_imma.cu).
 // Layers (ggml style): device lookup -> kernel -> launcher (checks cudaGetLastError) -> entry.
 // The 65,536-entry int16 table (128 KiB) lives in dynamic shared memory next to the operand
 // tiles; products accumulate in int32, so the result is golden's bits in any order.
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "kernels/approx/cuda/approx_gemm_cuda.h"
+#include "kernels/approx/cuda/approx_gemm_device.h"
 #include "kernels/common/cuda_check.cuh"
 
 namespace tessera::kernels::cuda {
@@ -37,7 +39,7 @@ __global__ void approx_gemm_kernel(const std::int16_t* __restrict__ table_g, con
     for (int i = threadIdx.x; i < kTableBytes / 16; i += kThreads) dst[i] = src[i];
   }
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
-  const int row0 = blockIdx.y * kTileM, col0 = blockIdx.x * kTileN;
+  const int row0 = blockIdx.x * kTileM, col0 = blockIdx.y * kTileN;  // rows on x: its limit is 2^31 - 1
   int acc[4][4] = {};
   for (int k0 = 0; k0 < k; k0 += kTileK) {
     __syncthreads();
@@ -78,8 +80,12 @@ __global__ void approx_gemm_kernel(const std::int16_t* __restrict__ table_g, con
 
 void launch_approx_gemm(const std::int16_t* table, const std::int8_t* a, const std::int8_t* w, int m, int n, int k,
                         std::int32_t* out, cudaStream_t stream) {
+  // 132 KiB of dynamic shared memory is beyond the 48 KiB default: opt in, and ask for the largest
+  // shared-memory carve-out of the unified L1/shared storage (Hopper: up to 228 KiB per SM).
   CUDA_CHECK(cudaFuncSetAttribute(approx_gemm_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSharedBytes));
-  const dim3 grid((n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM);
+  CUDA_CHECK(cudaFuncSetAttribute(approx_gemm_kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                  cudaSharedmemCarveoutMaxShared));
+  const dim3 grid((m + kTileM - 1) / kTileM, (n + kTileN - 1) / kTileN);
   approx_gemm_kernel<<<grid, kThreads, kSharedBytes, stream>>>(table, a, w, m, n, k, out);
   CUDA_CHECK(cudaGetLastError());
 }
@@ -101,16 +107,33 @@ SupportReport approx_gemm_device_supports() {
   return SupportReport::yes();
 }
 
-void approx_gemm(const std::int16_t* table, const std::int8_t* activations, const std::int8_t* weights,
-                 std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
-  DeviceBuffer<std::int16_t> d_table(65536);
+void approx_gemm_table_on_device(const std::int16_t* d_table, const std::int8_t* d_a, const std::int8_t* d_w,
+                                 std::size_t m, std::size_t n, std::size_t k, std::int32_t* d_out) {
+  launch_approx_gemm(d_table, d_a, d_w, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), d_out, nullptr);
+}
+
+bool approx_gemm_uses_tensor_cores(const ApproxPlan& plan, std::size_t m, std::size_t n, std::size_t k) {
+  return plan.path() != ApproxPath::gather && approx_gemm_imma_fits(m, n, k, plan.groups().size());
+}
+
+void approx_gemm_on_device(const ApproxPlan& plan, const std::int16_t* d_table, const std::int8_t* d_a,
+                           const std::int8_t* d_w, std::size_t m, std::size_t n, std::size_t k, std::int32_t* d_out) {
+  if (approx_gemm_uses_tensor_cores(plan, m, n, k)) {
+    approx_gemm_imma_on_device(plan.groups(), d_a, d_w, m, n, k, d_out);
+  } else {
+    approx_gemm_table_on_device(d_table, d_a, d_w, m, n, k, d_out);
+  }
+}
+
+void approx_gemm(const ApproxPlan& plan, const std::int8_t* activations, const std::int8_t* weights, std::size_t m,
+                 std::size_t n, std::size_t k, std::int32_t* out) {
+  DeviceBuffer<std::int16_t> d_table(approx::kTableEntries);
   DeviceBuffer<std::int8_t> d_a(m * k), d_w(n * k);
   DeviceBuffer<std::int32_t> d_out(m * n);
-  CUDA_CHECK(cudaMemcpy(d_table.get(), table, d_table.bytes(), cudaMemcpyHostToDevice));
+  CUDA_CHECK(cudaMemcpy(d_table.get(), plan.table().data(), d_table.bytes(), cudaMemcpyHostToDevice));
   if (m * k != 0) CUDA_CHECK(cudaMemcpy(d_a.get(), activations, d_a.bytes(), cudaMemcpyHostToDevice));
   if (n * k != 0) CUDA_CHECK(cudaMemcpy(d_w.get(), weights, d_w.bytes(), cudaMemcpyHostToDevice));
-  launch_approx_gemm(d_table.get(), d_a.get(), d_w.get(), static_cast<int>(m), static_cast<int>(n),
-                     static_cast<int>(k), d_out.get(), nullptr);
+  approx_gemm_on_device(plan, d_table.get(), d_a.get(), d_w.get(), m, n, k, d_out.get());
   CUDA_CHECK(cudaMemcpy(out, d_out.get(), d_out.bytes(), cudaMemcpyDeviceToHost));
 }
 
