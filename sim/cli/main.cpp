@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   tessera::cli::register_run_commands(app);
   tessera::cli::register_power_commands(app);
   tessera::cli::register_cosim_command(app);
+  tessera::cli::register_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -73,10 +73,34 @@ void run_pe_characterize(const PowerCharacterizeOptions& options, const CLI::App
   emit(power::characterize_pe_power(spec).to_json(), options.json_out);
 }
 
+// --unit optical-*: the optical periphery's own RTL (hw/optical), so foreign-circuit options are refused.
+void run_optical_unit_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
+  for (const char* foreign : {"--rtl", "--top", "--param", "--port-a", "--port-b", "--port-o", "--per-op", "--opensta",
+                              "--multiplier"}) {
+    if (command.count(foreign) > 0) {
+      throw InputError(std::string("power characterize --unit ") + options.unit + ": " + foreign +
+                       " does not apply (the unit is tessera's hw/optical RTL)");
+    }
+  }
+  OpticalCharacterizeRequest request;
+  request.unit = options.unit;
+  request.library = options.library;
+  request.structure = options.structure;
+  request.vectors = options.vectors;
+  request.json_out = options.json_out;
+  request.work_dir = options.work_dir;
+  request.ops = options.ops;
+  request.seed = options.seed;
+  request.clock_period_ns = options.clock_period_ns;
+  run_optical_characterize(request);
+}
+
 void run_power_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
   if (options.unit == "pe") return run_pe_characterize(options, command);
+  if (options.unit.rfind("optical-", 0) == 0) return run_optical_unit_characterize(options, command);
   if (options.unit != "multiplier") {
-    throw InputError("power characterize: --unit '" + options.unit + "': expected multiplier or pe");
+    throw InputError("power characterize: --unit '" + options.unit +
+                     "': expected multiplier, pe, optical-dac, optical-adc or optical-psum");
   }
   if (command.count("--multiplier") > 0) {
     throw InputError("power characterize: --multiplier applies to --unit pe (a multiplier circuit is given with "
@@ -117,7 +141,8 @@ void register_power_commands(CLI::App& root) {
       "Synthesise an 8x8 signed multiplier (or tessera's clocked PE) onto a cell library (Yosys), check the "
       "netlist against the RTL, replay operand vectors through it and print energy per operation as one JSON object");
   characterize->add_option("--unit", options->unit,
-                           "multiplier (a circuit given with --rtl/--top) or pe (hw/approx/tessera_approx_pe.sv)")
+                           "multiplier (a circuit given with --rtl/--top), pe (hw/approx/tessera_approx_pe.sv), or the "
+                           "optical periphery: optical-dac, optical-adc, optical-psum (hw/optical)")
       ->capture_default_str();
   characterize->add_option("--multiplier", options->multiplier, "--unit pe: the PE's multiplier (exact, trunc<k>, ...)")
       ->capture_default_str();
@@ -147,6 +172,7 @@ void register_power_commands(CLI::App& root) {
 
   register_power_trace_commands(power);
   register_power_mx_commands(power);
+  register_power_optical_commands(power);
 }
 
 }  // namespace tessera::cli

@@ -21,6 +21,7 @@
 #include "sim/tracing/activity_pricing.h"
 #include "sim/tracing/approx_trace_reader.h"
 #include "traces/activity/model_file.h"
+#include "traces/format/list_traces.h"
 #include "traces/activity/model_quality.h"
 #include "traces/activity/multiplier_model.h"
 #include "traces/activity/proxy_model_file.h"
@@ -104,6 +105,23 @@ std::string fixed(double value, int digits) {
 double per_mac(double pj, std::uint64_t macs) { return macs == 0 ? 0.0 : pj / static_cast<double>(macs); }
 
 void run_trace_power(const TracePowerArguments& arguments) {
+  // Optical layers' periphery has its own table (power_optical_commands.cpp); a directory of only
+  // optical traces prints just that.
+  nlohmann::json optical_rows;
+  if (has_optical_traces(arguments.trace_dir)) {
+    optical_rows = print_optical_trace_power(arguments.trace_dir, arguments.library, arguments.structure,
+                                             arguments.gate_level);
+    bool any_approx = false;
+    for (const auto& path : traces::list_traces(arguments.trace_dir)) any_approx = any_approx || tracing::is_approx_trace(path);
+    if (!any_approx) {
+      if (!arguments.json_out.empty()) {
+        const nlohmann::json out = {{"trace_dir", arguments.trace_dir}, {"library", arguments.library},
+                                    {"layers", nlohmann::json::array()}, {"optical_layers", optical_rows}};
+        io::write_file_atomically(arguments.json_out, out.dump(2) + "\n");
+      }
+      return;
+    }
+  }
   const std::vector<tracing::ApproxLayerTrace> layers = tracing::read_approx_traces(arguments.trace_dir);
   power::TracePowerOptions options;
   options.gate_level = arguments.gate_level;
@@ -157,6 +175,7 @@ void run_trace_power(const TracePowerArguments& arguments) {
     table.add_row(cells);
   }
   out["layers"] = rows;
+  if (!optical_rows.is_null()) out["optical_layers"] = optical_rows;
   table.print(std::cout);
   std::cout << "table: models/energy (45 nm figures); model and gate: " << arguments.library
             << (model_note.empty() ? "" : "; model: " + model_note) << "\n";

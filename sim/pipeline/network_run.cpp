@@ -18,6 +18,7 @@
 #include "sim/mapping/rules.h"
 #include "sim/metrics/error_stats.h"
 #include "sim/onnx/loader.h"
+#include "sim/power/optical_trace_power.h"
 #include "sim/power/trace_power.h"
 #include "sim/runtime/executor.h"
 #include "sim/runtime/optimize.h"
@@ -25,6 +26,9 @@
 #include "sim/tracing/approx_trace_reader.h"
 #include "sim/tracing/mx_activity_pricing.h"
 #include "sim/tracing/mx_trace.h"
+#include "sim/tracing/optical_activity_pricing.h"
+#include "sim/tracing/optical_trace_reader.h"
+#include "sim/tracing/optical_trace.h"
 #include "sim/units/hardware.h"
 #include "sim/units/unit_config.h"
 #include "traces/format/header.h"
@@ -129,6 +133,8 @@ struct LayerAccumulator {
   std::uint64_t macs = 0;
   double cycles = 0.0;
   std::map<std::string, double> energy_pj;  // by component
+  // Optical layers: conversions of each periphery component (power::optical_periphery_conversions).
+  std::map<std::string, double> periphery_conversions;
 };
 
 // Cycles and energy of one run of a layer from the SystemC models' timing-only mode: `count`
@@ -140,6 +146,32 @@ void add_cost(LayerAccumulator& acc, const models::AcceleratorConfig& accelerato
   const double count = static_cast<double>(work.count);
   acc.cycles += count * static_cast<double>(cost.total_cycles());
   for (const auto& [component, pj] : cost.energy_pj) acc.energy_pj[component] += count * pj;
+  if (accelerator.unit == "optical") {
+    for (const auto& [component, conversions] :
+         power::optical_periphery_conversions(accelerator.optical, work.m, work.k, work.n)) {
+      acc.periphery_conversions[component] += count * conversions;
+    }
+  }
+}
+
+// The digital periphery of optical layers priced from the energy table: conversions per image x
+// the converter's uniform-vector energy per conversion on the run's cell library.
+void add_periphery_table(report::LayerTally& tally, const std::map<std::string, double>& conversions,
+                         double images, const std::string& library) {
+  const models::EnergyTable& table = models::EnergyTable::defaults();
+  std::string missing;
+  for (const auto& [component, count] : conversions) {
+    const std::string entry = power::optical_periphery_table_entry(component, library);
+    if (!table.contains(entry)) {
+      missing += (missing.empty() ? "" : ", ") + entry;
+      continue;
+    }
+    tally.periphery_energy_pj["table"][component] = count / images * table.pj(entry);
+  }
+  tally.periphery_energy_note = "digital periphery (hw/optical DAC/ADC quantizers, psum), " + library +
+                                ": table = conversions x uniform-vector energy per conversion (models/energy/optical.json "
+                                "optical.periphery.*_" + library + ")";
+  if (!missing.empty()) tally.periphery_energy_note += "; no table entry " + missing;
 }
 
 // Both comparisons are against the FP32 network's output of the node (the local run records it):
@@ -233,6 +265,41 @@ void add_gate_level(report::RunReport& report, const RunOptions& options) {
   }
 }
 
+// Traced optical layers' digital periphery priced gate-level: the recorded elements replayed through
+// the converters' netlists (cached after the first synthesis), energy per conversion times the
+// layer's conversions per image. Needs Yosys; problems become warnings.
+void add_optical_gate_level(report::RunReport& report, const std::vector<std::string>& optical_trace_files,
+                            const std::map<std::string, LayerAccumulator>& layers, const RunOptions& options) {
+  if (optical_trace_files.empty()) return;
+  std::vector<tracing::OpticalLayerTrace> traces;
+  for (const std::string& path : optical_trace_files) traces.push_back(tracing::read_optical_trace(path));
+  power::OpticalTracePowerOptions power_options;
+  power_options.gate_level = true;
+  power_options.gate.library = options.power_library;
+  std::vector<power::OpticalLayerPowerEstimate> estimates;
+  try {
+    estimates = power::optical_trace_power(traces, power_options);
+  } catch (const Error& e) {
+    report.warnings.push_back(std::string("gate-level energy of the traced optical periphery: ") + e.what());
+    return;
+  }
+  const double images = static_cast<double>(std::max<std::size_t>(1, report.image_count));
+  for (const power::OpticalLayerPowerEstimate& estimate : estimates) {
+    const auto layer = layers.find(estimate.layer);
+    if (layer == layers.end()) continue;
+    for (report::LayerTally& tally : report.layers) {
+      if (tally.node_name != estimate.layer) continue;
+      for (const power::OpticalComponentEstimate& c : estimate.components) {
+        const auto conversions = layer->second.periphery_conversions.find(c.component);
+        if (!c.gate_pj_per_element || conversions == layer->second.periphery_conversions.end()) continue;
+        tally.periphery_energy_pj["gate-level"][c.component] = *c.gate_pj_per_element * conversions->second / images;
+      }
+      tally.periphery_energy_note += "; gate-level: " + options.power_library + ", the traced elements replayed, "
+                                     "zero-delay";
+    }
+  }
+}
+
 }  // namespace
 
 RunOptions bundled_run(const std::string& network_name) {
@@ -302,18 +369,34 @@ report::RunReport run_network(const RunOptions& options) {
         mx_samplers.emplace(node, tracing::MxActivitySampler(std::move(*model), options.activity_tiles, 0));
     op.add_mx_operand_tap(it->second.tap(op));
   }
+  // Every optical layer's digital periphery priced from a sample of the elements it converts.
+  std::map<std::string, tracing::OpticalPeripherySampler> optical_samplers;
+  if (const auto optical_models = tracing::optical_periphery_models_for(options.power_library)) {
+    for (const std::string& node : network.mapped_nodes()) {
+      units::EmulatedOp& op = network.op(node);
+      if (op.kind() != units::UnitKind::optical) continue;
+      auto [it, inserted] =
+          optical_samplers.emplace(node, tracing::OpticalPeripherySampler(*optical_models, options.activity_tiles, 0));
+      op.add_optical_operand_tap(it->second.tap(op));
+    }
+  }
   std::optional<tracing::TraceRecorder> recorder;
   std::optional<tracing::MxTraceRecorder> mx_recorder;
+  std::optional<tracing::OpticalTraceRecorder> optical_recorder;
   if (options.trace) {
     const std::string network_name = executor.graph().name.empty() ? options.model_path : executor.graph().name;
     recorder.emplace(*options.trace, network_name);
     mx_recorder.emplace(*options.trace, network_name);
+    optical_recorder.emplace(*options.trace, network_name);
     std::size_t layer_index = 0;
     for (const std::string& node : network.mapped_nodes()) {
       units::EmulatedOp& op = network.op(node);
       ++layer_index;
       if (op.kind() == units::UnitKind::mx && mx_recorder->selects(node)) {
         op.add_mx_operand_tap(mx_recorder->mx_tap(op, layer_index));
+      }
+      if (op.kind() == units::UnitKind::optical && optical_recorder->selects(node)) {
+        op.add_optical_operand_tap(optical_recorder->optical_tap(op, layer_index));
       }
       if (op.kind() != units::UnitKind::approx || !recorder->selects(node)) continue;
       op.add_approx_operand_tap(recorder->approx_tap(op, accelerators.at(node), layer_index));
@@ -383,6 +466,20 @@ report::RunReport run_network(const RunOptions& options) {
         for (const auto& [component, pj] : found->second.energy_pj) tally.energy_pj[component] = pj / images_run;
         tally.energy_source = "table";
       }
+      if (!found->second.periphery_conversions.empty()) {
+        add_periphery_table(tally, found->second.periphery_conversions, images_run, options.power_library);
+        const auto sampler = optical_samplers.find(node.node);
+        if (sampler != optical_samplers.end() && !sampler->second.pj_per_conversion().empty()) {
+          for (const auto& [component, pj] : sampler->second.pj_per_conversion()) {
+            const auto conversions = found->second.periphery_conversions.find(component);
+            if (conversions == found->second.periphery_conversions.end()) continue;
+            tally.periphery_energy_pj["data-dependent"][component] = pj * conversions->second / images_run;
+          }
+          tally.periphery_energy_note += "; data-dependent = conversions x the fitted models' (traces/activity/models/"
+                                         "optical_*." + options.power_library + ".json) energy per conversion on " +
+                                         std::to_string(sampler->second.sampled_elements()) + " sampled elements";
+        }
+      }
       if (found->second.local.count() > 0) tally.local_error = found->second.local.result();
       if (found->second.propagated.count() > 0) tally.propagated_error = found->second.propagated.result();
     }
@@ -449,9 +546,13 @@ report::RunReport run_network(const RunOptions& options) {
                                 " mx layer(s) traced; price them gate-level with: tessera power mx --trace " +
                                 options.trace->directory + " --gate-level");
     }
+    std::vector<std::string> optical_files;
+    for (const tracing::WrittenTrace& trace : optical_recorder->written()) optical_files.push_back(trace.path);
+    report.trace_files.insert(report.trace_files.end(), optical_files.begin(), optical_files.end());
+    add_optical_gate_level(report, optical_files, layers, options);
     if (report.trace_files.empty()) {
-      report.warnings.push_back("--trace: no approx or mx layer matched '" + options.trace->layer_regex +
-                                "'; nothing was recorded (traces cover approx and mx layers)");
+      report.warnings.push_back("--trace: no approx, mx or optical layer matched '" + options.trace->layer_regex +
+                                "'; nothing was recorded (traces cover approx, mx and optical layers)");
     }
   }
   report.wall_time_s =

@@ -14,17 +14,17 @@
 namespace tessera::power {
 namespace fs = std::filesystem;
 
-namespace {
-
-constexpr const char* kSky130Shipped = "traces/liberty/data/sky130_fd_sc_hd__tt_025C_1v80.lib.gz";
-constexpr const char* kOsu018Default = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
-
-fs::path cache_dir() {
+fs::path tessera_cache_dir() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   if (xdg != nullptr && *xdg != '\0') return fs::path(xdg) / "tessera";
   // Per user: another user's cache directory in /tmp would not be writable.
   return fs::temp_directory_path() / ("tessera-cache-" + std::to_string(getuid()));
 }
+
+namespace {
+
+constexpr const char* kSky130Shipped = "traces/liberty/data/sky130_fd_sc_hd__tt_025C_1v80.lib.gz";
+constexpr const char* kOsu018Default = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 
 // The synthesis subset of the shipped sky130 library, built on first use. Concurrent builders
 // (parallel tests) are harmless: each writes the whole file atomically under the same name.
@@ -34,7 +34,7 @@ fs::path sky130_synthesis_subset() {
   const auto size = fs::file_size(shipped, ec);
   if (ec) throw Error(shipped.string() + ": the shipped sky130 library is missing (" + ec.message() + ")");
   const auto mtime = fs::last_write_time(shipped, ec).time_since_epoch().count();
-  const fs::path cached = cache_dir() / ("sky130_fd_sc_hd__tt_025C_1v80.synth-" + std::to_string(size) + "-" +
+  const fs::path cached = tessera_cache_dir() / ("sky130_fd_sc_hd__tt_025C_1v80.synth-" + std::to_string(size) + "-" +
                                          std::to_string(mtime) + ".lib");
   if (fs::is_regular_file(cached, ec)) return cached;
   fs::create_directories(cached.parent_path(), ec);

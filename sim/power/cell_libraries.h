@@ -30,6 +30,10 @@ std::vector<std::string> cell_library_names();
 // names; a library file that is missing: Error saying how to install it.
 CellLibrary cell_library(std::string_view name);
 
+// tessera's per-user cache directory ($XDG_CACHE_HOME/tessera, else <temp>/tessera-cache-<uid>);
+// not created.
+std::filesystem::path tessera_cache_dir();
+
 // Just the file (no parsing): what Yosys and OpenSTA read.
 std::filesystem::path cell_library_file(std::string_view name);
 

@@ -44,7 +44,8 @@ std::string synthesis_script(const SynthesisSpec& spec, const traces::liberty::L
   for (const auto& [name, value] : spec.parameters) script += " -chparam " + name + " " + value;
   script += "\n";
   const bool keep = spec.structure == Structure::keep;
-  script += "synth -top " + spec.top + " -flatten" + (keep ? " -noabc" : "") + "\n";
+  script += "synth -top " + spec.top + " -flatten" + (keep ? " -noabc" : "") +
+            (spec.resource_sharing ? "" : " -noshare") + "\n";
   script += "dfflibmap -liberty " + lib + "\n";
   if (keep) {
     // One cell per Yosys gate; abc only maps what the library has no single cell for (none for

@@ -31,6 +31,10 @@ struct SynthesisSpec {
   std::vector<std::pair<std::string, std::string>> parameters;  // top-level parameter overrides
   std::filesystem::path liberty_file;                         // a plain .lib Yosys can read
   Structure structure = Structure::keep;
+  // Yosys `share` (merging mutually exclusive arithmetic). Off (`synth -noshare`) for the optical
+  // periphery: on its FP32 chains the SAT-based pass runs for many minutes, and each RTL operator
+  // keeps its own cells, which is what `keep` is about.
+  bool resource_sharing = true;
   std::filesystem::path work_dir;                             // required: the netlists are written here
 };
 

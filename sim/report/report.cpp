@@ -257,6 +257,29 @@ void print_report(const RunReport& report, std::ostream& out) {
     multipliers.print(out);
   }
 
+  TextTable periphery({"#", "optical layer", "periphery pJ: table", "data-dependent", "gate-level"});
+  bool any_periphery = false;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    const LayerTally& layer = report.layers[i];
+    if (layer.periphery_energy_pj.empty()) continue;
+    any_periphery = true;
+    std::vector<std::string> row = {std::to_string(i + 1), layer.node_name};
+    for (const char* method : {"table", "data-dependent", "gate-level"}) {
+      const auto it = layer.periphery_energy_pj.find(method);
+      double total = 0.0;
+      if (it != layer.periphery_energy_pj.end()) {
+        for (const auto& [component, pj] : it->second) total += pj;
+      }
+      row.push_back(it == layer.periphery_energy_pj.end() ? "-" : significant(total));
+    }
+    periphery.add_row(row);
+  }
+  if (any_periphery) {
+    out << "optical digital periphery (DAC/ADC quantizers, psum) per image, on the cell library (by component: "
+           "periphery_energy_pj in report.json; the analog DAC/ADC stay in the energy table):\n";
+    periphery.print(out);
+  }
+
   bool any_fallback = false;
   for (const auto& layer : report.layers) {
     if (layer.mapped) continue;

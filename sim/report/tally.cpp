@@ -134,6 +134,13 @@ LayerTally layer_from_json(const json& value, const std::string& path) {
   layer.energy_source = in.optional_string("energy_source");
   layer.multiplier_energy_pj = energy_map(in, "multiplier_energy_pj");
   layer.multiplier_energy_note = in.optional_string("multiplier_energy_note");
+  if (in.has("periphery_energy_pj")) {
+    const FieldReader methods(in.required("periphery_energy_pj"), in.field("periphery_energy_pj"));
+    for (const auto& [method, components] : in.required("periphery_energy_pj").items()) {
+      layer.periphery_energy_pj[method] = energy_map(methods, method.c_str());
+    }
+  }
+  layer.periphery_energy_note = in.optional_string("periphery_energy_note");
   return layer;
 }
 
@@ -212,6 +219,16 @@ json to_json(const LayerTally& layer) {
   for (const auto& [method, amount] : layer.multiplier_energy_pj) multiplier[method] = number_to_json(amount);
   out["multiplier_energy_pj"] = std::move(multiplier);
   out["multiplier_energy_note"] = layer.multiplier_energy_note;
+  if (!layer.periphery_energy_pj.empty()) {
+    json periphery = json::object();
+    for (const auto& [method, components] : layer.periphery_energy_pj) {
+      json by_component = json::object();
+      for (const auto& [component, amount] : components) by_component[component] = number_to_json(amount);
+      periphery[method] = std::move(by_component);
+    }
+    out["periphery_energy_pj"] = std::move(periphery);
+    out["periphery_energy_note"] = layer.periphery_energy_note;
+  }
   return out;
 }
 

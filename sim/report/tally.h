@@ -51,6 +51,14 @@ struct LayerTally {
   // the multiplier's gate netlist, per MAC, times the layer's MACs). Methods not available are absent.
   std::map<std::string, double> multiplier_energy_pj;
   std::string multiplier_energy_note;  // which model and library, and any scaling
+  // Optical layers: the digital periphery's energy per image (pJ), by method and component
+  // (dac_quantizer_input, dac_quantizer_weight, adc_quantizer, psum). "table": the layer's conversions
+  // x the converter's uniform-vector energy per conversion (models/energy/optical.json
+  // optical.periphery.*); "gate-level" (traced layers): x the mean energy of the traced elements
+  // replayed through the converter's netlist. The analog parts (dac, adc, laser, ...) stay in
+  // energy_pj with their cited table numbers. Empty for other units.
+  std::map<std::string, std::map<std::string, double>> periphery_energy_pj;
+  std::string periphery_energy_note;
 
   bool has_energy() const { return !energy_pj.empty(); }
   double total_energy_pj() const;  // 0 when there is no estimate

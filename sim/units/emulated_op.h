@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "golden/mx/tensor.h"
+#include "golden/optical/matmul.h"
 #include "sim/graph/ir.h"
 #include "sim/runtime/kernel.h"
 #include "sim/units/unit_config.h"
@@ -96,6 +97,19 @@ struct MxGemmOperands {
 };
 using MxOperandTap = std::function<void(const MxGemmOperands&)>;
 
+// The optical GEMM an optical unit really computes (golden/optical/matmul.h optical_gemm): FP32
+// activations x (M x K, row-major; conv: after im2col; attention: one batch slice's A) into the
+// input DACs, FP32 weights w (N x K; attention: B_b^T) into the weight modulators, with the
+// calibrated specification and the call's key. Only non-bypass calls are tapped.
+struct OpticalGemmOperands {
+  const float* x = nullptr;
+  const float* w = nullptr;
+  std::size_t m = 0, k = 0, n = 0;
+  const optical::OpticalGemmSpec* spec = nullptr;
+  optical::CallKey key;
+};
+using OpticalOperandTap = std::function<void(const OpticalGemmOperands&)>;
+
 class EmulatedOp {
  public:
   virtual ~EmulatedOp() = default;
@@ -143,6 +157,9 @@ class EmulatedOp {
   // Taps called, in the order added, with every MX GEMM an mx op computes (attention: one per
   // batch slice). Other kinds never call them.
   void add_mx_operand_tap(MxOperandTap tap) { mx_operand_taps_.push_back(std::move(tap)); }
+  // Taps called with every non-bypass optical GEMM an optical op computes (attention: one per
+  // batch slice), before it is computed. Other kinds never call them.
+  void add_optical_operand_tap(OpticalOperandTap tap) { optical_operand_taps_.push_back(std::move(tap)); }
 
  protected:
   EmulatedOp(const Node& node, NodeAnalysis analysis, UnitConfig config, std::uint32_t unit_id);
@@ -172,6 +189,10 @@ class EmulatedOp {
   std::vector<MxOperandTap> mx_operand_taps_;
   void call_mx_operand_taps(const MxGemmOperands& operands) const {
     for (const MxOperandTap& tap : mx_operand_taps_) tap(operands);
+  }
+  std::vector<OpticalOperandTap> optical_operand_taps_;
+  void call_optical_operand_taps(const OpticalGemmOperands& operands) const {
+    for (const OpticalOperandTap& tap : optical_operand_taps_) tap(operands);
   }
 };
 

@@ -94,13 +94,16 @@ class OpticalOp final : public OpBase {
       case OpForm::linear: {
         const LinearView v = linear_view(node_, x, static_cast<std::size_t>(analysis_.weight_dims[0]),
                                          static_cast<std::size_t>(analysis_.weight_dims[1]));
-        optical::Matrix y = linear_->forward(matrix(v.x, v.rows, v.k, "input"));
+        const optical::Matrix input = matrix(v.x, v.rows, v.k, "input");
+        tap_linear(input);
+        optical::Matrix y = linear_->forward(input);
         return Tensor::from_floats(v.out_dims, std::move(y.data));
       }
       case OpForm::conv: {
         const ConvGeometry g = conv_geometry(node_, x.dims(), analysis_.weight_dims);
-        const optical::Matrix y =
-            linear_->forward(optical::make_matrix(g.rows(), g.depth(), im2col(x.floats().data(), g), "input"));
+        const optical::Matrix input = optical::make_matrix(g.rows(), g.depth(), im2col(x.floats().data(), g), "input");
+        tap_linear(input);
+        const optical::Matrix y = linear_->forward(input);
         return Tensor::from_floats({static_cast<std::int64_t>(g.batch), static_cast<std::int64_t>(g.out_channels),
                                     static_cast<std::int64_t>(g.out_height), static_cast<std::int64_t>(g.out_width)},
                                    gemm_rows_to_nchw(y.data, g));
@@ -118,7 +121,11 @@ class OpticalOp final : public OpBase {
           if (bypass) {
             y = optical::float_gemm(a, bt, {});
           } else {
-            y = optical::optical_gemm(a, bt, {}, spec, optical::CallKey{config_.optical.q_init_seed, unit_id_, calls_});
+            const optical::CallKey key{config_.optical.q_init_seed, unit_id_, calls_};
+            if (!optical_operand_taps_.empty()) {
+              call_optical_operand_taps(OpticalGemmOperands{a.data.data(), bt.data.data(), v.m, v.k, v.n, &spec, key});
+            }
+            y = optical::optical_gemm(a, bt, {}, spec, key);
             calls_ += 1;
           }
           std::copy(y.data.begin(), y.data.end(), out.begin() + static_cast<std::ptrdiff_t>(i * v.m * v.n));
@@ -127,6 +134,17 @@ class OpticalOp final : public OpBase {
       }
     }
     throw StateError(prefix() + ": unknown form");
+  }
+
+  // The GEMM the next linear_->forward(input) computes, to the optical taps (weights: the node's
+  // N x K initializer, which OpticalLinear was built from).
+  void tap_linear(const optical::Matrix& input) const {
+    if (optical_operand_taps_.empty() || config_.optical.q_bypass || linear_->calibrating()) return;
+    const optical::OpticalGemmSpec spec = linear_->gemm_spec();
+    const auto n = static_cast<std::size_t>(analysis_.weight_dims[0]);
+    call_optical_operand_taps(OpticalGemmOperands{input.data.data(), analysis_.weight.data(), input.rows, input.cols,
+                                                  n, &spec,
+                                                  optical::CallKey{config_.optical.q_init_seed, unit_id_, linear_->calls()}});
   }
 
   std::unique_ptr<optical::OpticalLinear> linear_;

@@ -6,6 +6,8 @@
 #include "golden/common/error.h"
 #include "golden/mx/dot.h"
 #include "traces/activity/bit_count.h"
+#include "traces/activity/brent_kung_nets.h"
+#include "traces/activity/fp32_round_nets.h"
 
 namespace tessera::traces::activity {
 
@@ -29,7 +31,11 @@ const std::vector<std::string>& mx_feature_names() {
                                          "shifter_stages_hd", "prefix_sum_hd", "adder_sum_hd", "adder_carry_hd",
                                          "subtractor_sum_hd", "subtractor_carry_hd", "merged_carry_hd",
                                          "exponent_hd", "magnitude_hd", "negated_sum_hd", "normalised_hd",
-                                         "sum_length_hd", "length_chain_hd", "rounded_off_hd"};
+                                         "sum_length_hd", "length_chain_hd", "rounded_off_hd",
+                                         "adder_tree_hd", "subtractor_tree_hd", "round_exponent_hd",
+                                         "round_right_shifter_hd", "round_back_shifter_hd", "round_rest_hd",
+                                         "round_half_compare_hd", "round_left_shifter_hd", "round_increment_hd",
+                                         "round_pack_hd"};
     std::vector<std::string> all;
     for (const char* suffix : {"", "_prev", "_prev2", "_prev3"}) {
       for (const char* name : base) all.push_back(std::string(name) + suffix);
@@ -164,6 +170,18 @@ std::vector<MxCycleFeatures> mx_stream_features(const MxBlockPairs& pairs) {
   std::uint64_t sum = 0, magnitude = 0, negated = 0, normalised = 0, exponent = 0, length = 0, rounded_off = 0;
   std::uint32_t result = 0;
   std::vector<int> length_chain(static_cast<std::size_t>(sum_width), 0);
+  // Sums wider than 64 bits (E5M2 x E5M2) are followed in their low 64 bits, like the values above.
+  const int net_width = std::min(sum_width, 64);
+  const BrentKungNets prefix_tree(net_width);
+  const std::size_t tree_words = prefix_tree.word_count();
+  // Per lane, the adder's then the subtractor's prefix-tree nets of the previous pair.
+  std::vector<std::uint64_t> trees(bs * 2 * tree_words, 0), tree_now(2 * tree_words);
+  const Fp32RoundNets rounder(net_width);
+  // The stage-2 exponent register: scale_a + scale_b - 254 + lsb_a + lsb_b (tessera_mx_dot.sv).
+  const int exponent_offset =
+      -254 + mx::element_spec(pairs.format_a).lsb_exponent + mx::element_spec(pairs.format_b).lsb_exponent;
+  RoundNetWords round_before, round_now;
+  rounder.evaluate(0, 0, round_before);  // reset: sum and exponent registers 0
   std::vector<std::array<double, kMxBaseFeatures>> base(pairs.size());
   for (std::size_t p = 0; p < pairs.size(); ++p) {
     std::array<double, kMxBaseFeatures>& f = base[p];
@@ -202,6 +220,12 @@ std::vector<MxCycleFeatures> mx_stream_features(const MxBlockPairs& pairs) {
       now.sub_sum = sub;
       now.sub_carry = sub ^ running ^ inverted;
       now.merged_carry = now.negative ? now.sub_carry : now.add_carry;
+      prefix_tree.evaluate(running, now.product, false, tree_now.data());
+      prefix_tree.evaluate(running, inverted, true, tree_now.data() + tree_words);
+      std::uint64_t* tree_before = trees.data() + i * 2 * tree_words;
+      f[28] += toggles_of(tree_now.data(), tree_before, static_cast<int>(tree_words));
+      f[29] += toggles_of(tree_now.data() + tree_words, tree_before + tree_words, static_cast<int>(tree_words));
+      std::copy(tree_now.begin(), tree_now.end(), tree_before);
       running = now.negative ? sub : add;
       now.prefix = running;
 
@@ -254,6 +278,11 @@ std::vector<MxCycleFeatures> mx_stream_features(const MxBlockPairs& pairs) {
     const std::uint64_t rounded_off_now =
         length_now > 24 ? magnitude_now & ((std::uint64_t{1} << (length_now - 24)) - 1) : 0;
     f[27] = count_ones(rounded_off_now ^ rounded_off);
+    rounder.evaluate(magnitude_now, static_cast<int>(exponent_now) + exponent_offset, round_now);
+    for (std::size_t g = 0; g < kRoundNetGroups; ++g) {
+      f[30 + g] = toggles_of(round_now[g].data(), round_before[g].data(), static_cast<int>(round_now[g].size()));
+    }
+    std::swap(round_before, round_now);
     rounded_off = rounded_off_now;
     magnitude = magnitude_now;
     negated = negated_now;

@@ -65,8 +65,23 @@ enum class MxFeature : std::size_t {
   sum_length_hd,        // the position of |sum|'s leading one
   length_chain_hd,      // the rounder's leading-one search, bit after bit (a chain of muxes)
   rounded_off_hd,       // the bits of |sum| below the 24 kept (what rounding compares with half)
+  // Yosys builds each lane's running sum + product and running sum - product as a Brent-Kung adder
+  // (techmap $alu -> $lcu): besides the sum and carries above, its generate/propagate prefix tree
+  // holds group generates and propagates of every span, most of the adders' nets.
+  adder_tree_hd,        // per lane, the prefix tree's nets of running sum + product
+  subtractor_tree_hd,   // per lane, those of running sum + ~product + 1
+  // The rounder's sub-blocks as Yosys builds them (fp32_round_nets.h): most of the stage's nets,
+  // which the stage-level features above (magnitude, normalised, rounded-off bits) do not follow.
+  round_exponent_hd,        // lead, quantum, shift
+  round_right_shifter_hd,   // magnitude >> shift, stage by stage
+  round_back_shifter_hd,    // kept << shift, stage by stage
+  round_rest_hd,            // magnitude - (kept << shift)
+  round_half_compare_hd,    // 1 << (shift - 1) and its comparisons with the rest
+  round_left_shifter_hd,    // magnitude << -shift, stage by stage
+  round_increment_hd,       // kept + round bit
+  round_pack_hd,            // ((quantum + 149) << 23) + n and the overflow comparison
 };
-inline constexpr std::size_t kMxBaseFeatures = 28;
+inline constexpr std::size_t kMxBaseFeatures = 38;
 inline constexpr std::size_t kMxLags = 4;
 inline constexpr std::size_t kMxFeatureColumns = kMxBaseFeatures * kMxLags;
 

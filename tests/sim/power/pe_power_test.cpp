@@ -187,7 +187,7 @@ TEST(PePowerCli, OptionsThatDoNotApplyToThePeAreClearErrors) {
       {{"--unit", "pe", "--top", "m"}, "--top applies to --unit multiplier only"},
       {{"--unit", "pe", "--multiplier", "mul8s_1L2H"}, "no PE circuit for multiplier 'mul8s_1L2H'"},
       {{"--unit", "pe", "--lib", "tsmc7"}, "tsmc7"},
-      {{"--unit", "adder"}, "--unit 'adder': expected multiplier or pe"},
+      {{"--unit", "adder"}, "--unit 'adder': expected multiplier, pe"},
       {{"--multiplier", "exact", "--rtl", "x.sv", "--top", "m"}, "--multiplier applies to --unit pe"},
       {{"--rtl", "x.sv"}, "--rtl and --top are required"},
       {{"--unit", "pe", "--vectors", "/nonexistent/trace-dir"}, "/nonexistent/trace-dir"},
