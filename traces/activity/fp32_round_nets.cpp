@@ -16,22 +16,6 @@ int ceil_log2(int x) {
   return bits;
 }
 
-// techmap.v _90_shift_ops_shr_shl_sshl_sshr: the input zeroed when the amount's bits above the
-// stages are set, then one mux layer per amount bit; appends every layer's output.
-void log_shifter(std::uint64_t value, std::uint32_t amount, int width, bool left, std::vector<std::uint64_t>& out) {
-  const int stages = ceil_log2(width) + 1;
-  const std::uint64_t mask = low_bits(width);
-  std::uint64_t buffer = (amount >> stages) != 0 ? 0 : value & mask;
-  out.push_back(buffer);
-  for (int i = 0; i < stages; ++i) {
-    if ((amount >> i) & 1u) {
-      const int distance = 1 << i;
-      buffer = distance >= 64 ? 0 : (left ? buffer << distance : buffer >> distance) & mask;
-    }
-    out.push_back(buffer);
-  }
-}
-
 // Appends the adder's nets and its sum.
 void adder(const BrentKungNets& nets, std::uint64_t a, std::uint64_t b, bool carry_in, std::uint64_t mask,
            std::vector<std::uint64_t>& out) {
@@ -50,6 +34,22 @@ void comparison(const BrentKungNets& nets, std::uint64_t a, std::uint64_t b, std
 }
 
 }  // namespace
+
+// techmap.v _90_shift_ops_shr_shl_sshl_sshr: the input zeroed when the amount's bits above the
+// stages are set, then one mux layer per amount bit; appends every layer's output.
+void log_shifter_nets(std::uint64_t value, std::uint32_t amount, int width, bool left, std::vector<std::uint64_t>& out) {
+  const int stages = ceil_log2(width) + 1;
+  const std::uint64_t mask = low_bits(width);
+  std::uint64_t buffer = (amount >> stages) != 0 ? 0 : value & mask;
+  out.push_back(buffer);
+  for (int i = 0; i < stages; ++i) {
+    if ((amount >> i) & 1u) {
+      const int distance = 1 << i;
+      buffer = distance >= 64 ? 0 : (left ? buffer << distance : buffer >> distance) & mask;
+    }
+    out.push_back(buffer);
+  }
+}
 
 Fp32RoundNets::Fp32RoundNets(int width)
     : width_(width),
@@ -79,15 +79,15 @@ void Fp32RoundNets::evaluate(std::uint64_t magnitude, int exponent, RoundNetWord
 
   // The shift > 0 path.
   auto& right = words[static_cast<std::size_t>(RoundNetGroup::right_shifter)];
-  log_shifter(magnitude, static_cast<std::uint32_t>(shift), width_, false, right);
+  log_shifter_nets(magnitude, static_cast<std::uint32_t>(shift), width_, false, right);
   const std::uint64_t kept = right.back();
   auto& back = words[static_cast<std::size_t>(RoundNetGroup::back_shifter)];
-  log_shifter(kept, static_cast<std::uint32_t>(shift), width_, true, back);
+  log_shifter_nets(kept, static_cast<std::uint32_t>(shift), width_, true, back);
   auto& rest_nets = words[static_cast<std::size_t>(RoundNetGroup::rest)];
   adder(wide_, magnitude, ~back.back() & mask, true, mask, rest_nets);
   const std::uint64_t rest = rest_nets.back();
   auto& half_nets = words[static_cast<std::size_t>(RoundNetGroup::half_compare)];
-  log_shifter(1, static_cast<std::uint32_t>(shift - 1), width_, true, half_nets);
+  log_shifter_nets(1, static_cast<std::uint32_t>(shift - 1), width_, true, half_nets);
   const std::uint64_t half = half_nets.back();
   comparison(wide_comparison_, half, rest, mask, half_nets);  // rest > half
   half_nets.push_back(rest ^ half);                          // rest == half
@@ -97,7 +97,7 @@ void Fp32RoundNets::evaluate(std::uint64_t magnitude, int exponent, RoundNetWord
 
   // The shift <= 0 path.
   auto& left = words[static_cast<std::size_t>(RoundNetGroup::left_shifter)];
-  log_shifter(magnitude, static_cast<std::uint32_t>(-shift), kNBits, true, left);
+  log_shifter_nets(magnitude, static_cast<std::uint32_t>(-shift), kNBits, true, left);
 
   std::uint64_t n = 0;
   if (shift <= 0) {

@@ -30,6 +30,11 @@ inline constexpr std::size_t kRoundNetGroups = 8;
 // same number of words per group, so two calls' words compare word by word.
 using RoundNetWords = std::array<std::vector<std::uint64_t>, kRoundNetGroups>;
 
+// A shifter as Yosys' techmap builds it (techmap.v _90_shift_ops_shr_shl_sshl_sshr): the input
+// zeroed when the amount's bits above the stages are set, then one mux layer per amount bit;
+// appends every layer's output (width <= 64 bits) to `out`.
+void log_shifter_nets(std::uint64_t value, std::uint32_t amount, int width, bool left, std::vector<std::uint64_t>& out);
+
 class Fp32RoundNets {
  public:
   explicit Fp32RoundNets(int width);  // the rounder's Width parameter, 2..64

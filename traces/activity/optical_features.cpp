@@ -139,18 +139,18 @@ QuantizerWords quantizer_words(float x, const optical::QuantizerParams& p, bool 
     const std::uint32_t g = bits(grid) & 0x7FFFFFFFu;
     const std::uint32_t sig = ((g >> 23) != 0 ? 0x800000u : 0u) | (g & 0x7FFFFFu);
     const int k = -(((g >> 23) & 0xFFu) == 0 ? -149 : static_cast<int>((g >> 23) & 0xFFu) - 150);
-    optical_log_shifter(sig, static_cast<std::uint32_t>(-k), 24, true, split);
+    log_shifter_nets(sig, static_cast<std::uint32_t>(-k), 24, true, split);
     const std::uint64_t floor_whole = split.back();
-    optical_log_shifter(sig, static_cast<std::uint32_t>(k), 24, false, split);
+    log_shifter_nets(sig, static_cast<std::uint32_t>(k), 24, false, split);
     const std::uint64_t floor_k = split.back();
-    optical_log_shifter(floor_k, static_cast<std::uint32_t>(k), 24, true, split);
+    log_shifter_nets(floor_k, static_cast<std::uint32_t>(k), 24, true, split);
     append_adder_nets(e.split_sub, sig, ~split.back() & 0xFFFFFFu, true, 24, split);
     const std::uint64_t rest = split.back();
-    optical_log_shifter(1, static_cast<std::uint32_t>(k - 1), 24, true, split);
+    log_shifter_nets(1, static_cast<std::uint32_t>(k - 1), 24, true, split);
     const std::uint64_t half = split.back();
     split.push_back(rest ^ half);
-    optical_log_shifter(rest, static_cast<std::uint32_t>(24 - k), 24, true, split);
-    optical_log_shifter(sig, static_cast<std::uint32_t>(k - 24), 24, false, split);
+    log_shifter_nets(rest, static_cast<std::uint32_t>(24 - k), 24, true, split);
+    log_shifter_nets(sig, static_cast<std::uint32_t>(k - 24), 24, false, split);
     const std::uint64_t floor_int = k <= 0 ? floor_whole : (k <= 24 ? floor_k : 0);
     if (stochastic) {  // round_up = rand24 + frac24 >= 2^24, stepped = floor + round_up, stepped > limit
       const std::uint64_t frac24 = k > 0 && k <= 24 ? (rest << (24 - k)) & 0xFFFFFFu : 0;

@@ -10,12 +10,6 @@ constexpr int kRemainderBits = 25;
 
 std::uint64_t low_bits(int bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
 
-int ceil_log2(int x) {
-  int bits = 0;
-  while ((1 << bits) < x) ++bits;
-  return bits;
-}
-
 std::uint32_t significand(std::uint32_t word) {
   return ((word >> 23) & 0xFFu ? 0x800000u : 0u) | (word & 0x7FFFFFu);
 }
@@ -45,21 +39,6 @@ void append_comparison(const BrentKungNets& nets, std::uint64_t a, std::uint64_t
 
 }  // namespace
 
-void optical_log_shifter(std::uint64_t value, std::uint32_t amount, int width, bool left,
-                         std::vector<std::uint64_t>& out) {
-  const int stages = ceil_log2(width) + 1;
-  const std::uint64_t mask = low_bits(width);
-  std::uint64_t buffer = (amount >> stages) != 0 ? 0 : value & mask;
-  out.push_back(buffer);
-  for (int i = 0; i < stages; ++i) {
-    if ((amount >> i) & 1u) {
-      const int distance = 1 << i;
-      buffer = distance >= 64 ? 0 : (left ? buffer << distance : buffer >> distance) & mask;
-    }
-    out.push_back(buffer);
-  }
-}
-
 Fp32AddNets::Fp32AddNets()
     : adder_(kAddWidth), compare_(kAddWidth, BrentKungNets::Output::carry_out), round_(kAddWidth) {}
 
@@ -80,9 +59,9 @@ void Fp32AddNets::evaluate(std::uint32_t a, std::uint32_t b, Fp32OperatorNets& n
   nets.front.push_back(sig_small);
   nets.front.push_back(static_cast<std::uint32_t>(exp_a - exp_b) & 0xFFFFu);
   nets.front.push_back(static_cast<std::uint32_t>(exp_b - exp_a) & 0xFFFFu);
-  optical_log_shifter(small_sig, static_cast<std::uint32_t>(distance), kAddWidth, false, nets.front);
+  log_shifter_nets(small_sig, static_cast<std::uint32_t>(distance), kAddWidth, false, nets.front);
   const std::uint64_t shifted = nets.front.back();
-  optical_log_shifter(shifted, static_cast<std::uint32_t>(distance), kAddWidth, true, nets.front);
+  log_shifter_nets(shifted, static_cast<std::uint32_t>(distance), kAddWidth, true, nets.front);
   const bool sticky = distance > 50 ? sig_small != 0 : nets.front.back() != small_sig;
   const std::uint64_t aligned = (distance > 50 ? 0 : shifted) | (sticky ? 1u : 0u);
   nets.front.push_back(aligned);
@@ -144,9 +123,9 @@ void Fp32DivNets::evaluate(std::uint32_t a, std::uint32_t b, Fp32OperatorNets& n
   }
   nets.front.push_back(static_cast<std::uint32_t>(lead_a));
   nets.front.push_back(static_cast<std::uint32_t>(lead_b));
-  optical_log_shifter(sig_a, static_cast<std::uint32_t>(23 - lead_a), 24, true, nets.front);
+  log_shifter_nets(sig_a, static_cast<std::uint32_t>(23 - lead_a), 24, true, nets.front);
   sig_a = static_cast<std::uint32_t>(nets.front.back());
-  optical_log_shifter(sig_b, static_cast<std::uint32_t>(23 - lead_b), 24, true, nets.front);
+  log_shifter_nets(sig_b, static_cast<std::uint32_t>(23 - lead_b), 24, true, nets.front);
   sig_b = static_cast<std::uint32_t>(nets.front.back());
   exp_a -= 23 - lead_a;
   exp_b -= 23 - lead_b;

@@ -26,11 +26,6 @@ struct Fp32OperatorNets {
   RoundNetWords round;
 };
 
-// Log shifter as techmap builds it (the input zeroed when amount bits above the stages are set,
-// then one mux layer per amount bit): appends the zeroed input and every layer's output.
-void optical_log_shifter(std::uint64_t value, std::uint32_t amount, int width, bool left,
-                         std::vector<std::uint64_t>& out);
-
 class Fp32AddNets {  // tessera_fp32_add
  public:
   Fp32AddNets();
