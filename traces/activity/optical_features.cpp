@@ -246,7 +246,7 @@ const std::vector<std::string>& optical_feature_names(OpticalUnit unit) {
   static const std::vector<std::string> psum = {
       "qa", "qw", "floor_sign", "product", "partial_products", "first", "carries",
       "n_plain", "n_pos", "n_neg", "sum_w", "sum_a_plain", "sum_aw", "sum_a_pos", "sum_a_neg",
-      "count_adder_nets", "sum_adder_nets", "adder_operands", "mul_row_sums"};
+      "count_adder_nets", "sum_adder_nets", "adder_operands", "mul_row_sums", "first_toggle", "register_outputs"};
   return unit == OpticalUnit::dac ? dac : unit == OpticalUnit::adc ? adc : psum;
 }
 
@@ -278,6 +278,9 @@ Eigen::MatrixXd optical_psum_features(const std::vector<std::uint32_t>& qa, cons
   const std::size_t adder_words = accumulator.word_count();
   std::vector<std::uint64_t> nets(8 * adder_words), previous_nets(8 * adder_words);
   std::uint64_t operands[16] = {}, previous_operands[16] = {}, rows[8] = {}, previous_rows[8] = {};
+  // The accumulators' outputs change one clock after their inputs: this cycle's register toggles
+  // are the previous cycle's sum toggles.
+  unsigned register_input_toggles = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t p = i == 0 ? 0 : i - 1;
     const std::uint64_t base[8] = {first[i] ? 0 : sums[0], first[i] ? 0 : sums[1], first[i] ? 0 : sums[2],
@@ -303,9 +306,12 @@ Eigen::MatrixXd optical_psum_features(const std::vector<std::uint32_t>& qa, cons
     }
     const auto r = static_cast<Eigen::Index>(i);
     if (i > 0) {
+      out(r, 20) = register_input_toggles;
+      register_input_toggles = 0;
       unsigned carry_toggles = 0;
       for (int s = 0; s < 8; ++s) {
         out(r, 7 + s) = count_ones(sums[s] ^ previous_sums[s]);
+        register_input_toggles += count_ones(sums[s] ^ previous_sums[s]);
         carry_toggles += count_ones(carries[s] ^ previous_carries[s]);
       }
       out(r, 6) = carry_toggles;
@@ -322,6 +328,8 @@ Eigen::MatrixXd optical_psum_features(const std::vector<std::uint32_t>& qa, cons
       }
       out(r, 4) = partial;
       out(r, 5) = first[i];
+      // first_i fans out to the 512 accumulator muxes: both of its edges cost energy.
+      out(r, 19) = (first[i] != 0) != (first[p] != 0) ? 1.0 : 0.0;
       unsigned count_nets = 0, sum_nets = 0, operand_toggles = 0, row_toggles = 0;
       for (std::size_t w = 0; w < 8 * adder_words; ++w) {
         (w < 3 * adder_words ? count_nets : sum_nets) += count_ones(nets[w] ^ previous_nets[w]);

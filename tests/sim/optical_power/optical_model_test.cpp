@@ -2,6 +2,8 @@
 // scripts/fit_optical_power_models on the digits and Fashion CNNs run all-optical) judged against gate
 // level on the digits ViT's optical attention layers, which they never saw; and the run report's
 // periphery pricing (table and data-dependent) for the bundled CNN.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,16 +15,17 @@
 #include "tests/support/run_command.h"
 #include "tests/support/scratch_dir.h"
 #include "traces/activity/optical_energy_model.h"
+#include "traces/activity/optical_features.h"
 
 namespace tessera {
 namespace {
 
 using power::OpticalConverter;
 
-// Held-out figures at fitting time (2 tiles a layer): per-element R^2 0.928 / 0.962 / 0.505, mean layer
-// error 1.8 % / 1.0 % / 1.0 % (DAC / ADC / psum; before the operator-net features 0.79 / 0.84 / 0.40 and
-// 2.5 % / 2.4 % / 1.3 %). The thresholds leave room for the 1-tile sample
-// (measured there: 0.937 / 0.972 / 0.506, 2.0 % / 0.8 % / 1.0 %) and fail the models before them.
+// Held-out figures at fitting time (2 tiles a layer): per-element R^2 0.928 / 0.962 / 0.980, mean layer
+// error 1.8 % / 1.0 % / 0.05 % (DAC / ADC / psum; before the operator-net features 0.79 / 0.84 / 0.40 and
+// 2.5 % / 2.4 % / 1.3 %; psum before first_toggle and register_outputs 0.505 / 1.0 %). The thresholds
+// leave room for the 1-tile sample and fail the models before them.
 struct Bar {
   OpticalConverter converter;
   double min_r2, max_mean_error;
@@ -36,7 +39,7 @@ TEST(OpticalModel, ShippedModelsPredictHeldOutLayers) {
   const auto held_out = test::record_digits_vit_optical(dir.path().string(), 1);
   ASSERT_GE(held_out.size(), 4u);
   for (const Bar& bar : {Bar{OpticalConverter::dac, 0.88, 0.05}, Bar{OpticalConverter::adc, 0.9, 0.05},
-                         Bar{OpticalConverter::psum, 0.45, 0.03}}) {
+                         Bar{OpticalConverter::psum, 0.9, 0.01}}) {
     SCOPED_TRACE(power::to_string(bar.converter));
     const auto& model = bar.converter == OpticalConverter::dac   ? models->dac
                         : bar.converter == OpticalConverter::adc ? models->adc
@@ -48,6 +51,33 @@ TEST(OpticalModel, ShippedModelsPredictHeldOutLayers) {
     EXPECT_GE(judged.per_element_r2, bar.min_r2);
     EXPECT_LE(judged.mean_abs_error, bar.max_mean_error);
   }
+}
+
+// first_i's two edges and the accumulators' registers, one clock behind their inputs: the features
+// whose absence cost the psum model ~5 pJ on every cycle after an output boundary.
+TEST(OpticalModel, PsumFeaturesSeeFirstEdgesAndRegistersOneClockLate) {
+  namespace activity = traces::activity;
+  const std::vector<std::string>& names = activity::optical_feature_names(activity::OpticalUnit::psum);
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(at, names.end()) << name;
+    return static_cast<Eigen::Index>(at - names.begin());
+  };
+  const std::vector<std::uint32_t> qa = {3, 200, 17, 255, 0, 9, 128}, qw = {5, 7, 255, 1, 64, 33, 2};
+  const std::vector<std::int8_t> floor_sign = {0, 0, 1, 0, -1, 0, 0};
+  const std::vector<std::uint8_t> first = {1, 0, 0, 1, 0, 1, 1};
+  const Eigen::MatrixXd f = activity::optical_psum_features(qa, qw, floor_sign, first);
+  const Eigen::Index first_toggle = column("first_toggle"), registers = column("register_outputs");
+  const std::vector<double> expected_first_toggle = {0, 1, 0, 1, 1, 1, 0};
+  for (Eigen::Index i = 0; i < f.rows(); ++i) {
+    EXPECT_EQ(f(i, first_toggle), expected_first_toggle[static_cast<std::size_t>(i)]) << "pair " << i;
+    double sum_toggles_before = 0.0;
+    for (const char* sum : {"n_plain", "n_pos", "n_neg", "sum_w", "sum_a_plain", "sum_aw", "sum_a_pos", "sum_a_neg"}) {
+      if (i > 0) sum_toggles_before += f(i - 1, column(sum));
+    }
+    EXPECT_EQ(f(i, registers), sum_toggles_before) << "pair " << i;
+  }
+  EXPECT_GT(f(4, registers), 0.0);  // the register holding output 1's sums falls back to output 2's first pair
 }
 
 TEST(OpticalModel, ModelFileRoundTripsAndRejectsAWrongFeatureList) {
