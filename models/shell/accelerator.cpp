@@ -113,6 +113,9 @@ LayerCost cost_layer(const AcceleratorConfig& c, const GemmShape& s, const Energ
   LayerCost cost;
   double sram_act_reads = 0, sram_w_reads = 0, sram_out_writes = 0, sram_out_reads = 0;
   std::uint64_t n_tiles_for_act = 1;
+  // The tiles the DMA loads operands for; the optical unit's own tiles are one-cycle passes, and
+  // the shell moves data per weight tile (all M rows sweep it), as models/tlm schedules it.
+  double dma_tiles = 0;
   const double M = static_cast<double>(s.m), K = static_cast<double>(s.k), N = static_cast<double>(s.n);
   const OperandBytes b = operand_bytes(c);
   if (c.unit == "approx") {
@@ -144,6 +147,7 @@ LayerCost cost_layer(const AcceleratorConfig& c, const GemmShape& s, const Energ
     sram_out_writes = adc * 4.0;
     sram_out_reads = adc * 4.0;
     n_tiles_for_act = ceil_div(s.n, c.optical.cols);
+    dma_tiles = tn * static_cast<double>(ceil_div(s.k, c.optical.wavelengths)) * sp;
   }
   const double tm = static_cast<double>(ceil_div(s.m, mt));
   const double w_bytes = K * N * b.weight;
@@ -169,13 +173,21 @@ LayerCost cost_layer(const AcceleratorConfig& c, const GemmShape& s, const Energ
   const double lat = std::ceil(c.shell.dram_latency_ns * f);
   const double dram_cycles = std::ceil((dram_read + dram_write) / bytes_per_cycle);
   const double compute = static_cast<double>(cost.cycles.total());
-  const double tiles = static_cast<double>(std::max<std::uint64_t>(1, cost.tiles));
+  const double tiles = std::max(1.0, dma_tiles > 0 ? dma_tiles : static_cast<double>(cost.tiles));
   double stall;
   if (c.shell.double_buffer) {
-    // first tile's operands are exposed, the last tile's results are written after compute.
-    const double first = lat + std::ceil((dram_read / tiles) / bytes_per_cycle);
-    const double last = lat + std::ceil((dram_write / tiles) / bytes_per_cycle);
-    stall = std::max(0.0, dram_cycles - compute) + first + last;
+    // The first tile's operands are exposed and the last tile's results are written after compute.
+    // In between, tile i+1's loads may start once tile i-1 is done (two buffers) and transfers
+    // pipeline on the channel (each arrives one latency after its bytes) behind the write-back issued
+    // before them, so a tile takes the longest of its compute, its share of the channel, and half of
+    // compute + latency + its transfers.
+    const double tile_loads = std::ceil((dram_read / tiles) / bytes_per_cycle);
+    const double tile_stores = std::ceil((dram_write / tiles) / bytes_per_cycle);
+    const double first = lat + tile_loads, last = lat + tile_stores;
+    const double tile_compute = compute / tiles;
+    const double period =
+        std::max({tile_compute, tile_loads + tile_stores, (tile_compute + lat + tile_loads + tile_stores) / 2.0});
+    stall = std::max(0.0, first + (tiles - 1.0) * period + tile_compute + last - compute);
   } else {
     stall = dram_cycles + lat * tiles;
   }

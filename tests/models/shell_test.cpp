@@ -58,33 +58,47 @@ TEST(Shell, SramEnergyInterpolatesTheTablePoints) {
 }
 
 TEST(Shell, DoubleBufferedComputeBoundLayer) {
-  // approx 8x8 at 1 GHz, GEMM 64x64x64; DRAM 25.6 GB/s = 25.6 B/cycle, latency 100 ns = 100 cycles.
-  // Unit: tk = tn = 8, 64 tiles: steady 8*8*64 = 4096, overhead 64*(8+7+7) = 1408 -> 5504.
+  // approx 8x8 at 1 GHz, GEMM 64x64x64; DRAM 25.6 GB/s = 25.6 B/cycle, latency 20 ns = 20 cycles.
+  // Unit: tk = tn = 8, 64 tiles: steady 8*8*64 = 4096, overhead 64*(8+7+7) = 1408 -> 5504, 86 a tile.
   // DRAM: weights 4096 B (fit) + activations 4096 B (m_tile 64 rows * 64 B fits) = 8192 B read,
-  // outputs 64*64*4 = 16384 B written -> ceil(24576 / 25.6) = 960 cycles < 5504: hidden.
-  // Exposed: first tile's load 100 + ceil(8192/64/25.6) = 105; last write-back 100 + ceil(16384/64/25.6) = 110.
+  // outputs 64*64*4 = 16384 B written -> a tile's loads ceil(128 / 25.6) = 5 cycles, stores 10.
+  // A tile takes max(86, 5 + 10, (86 + 20 + 5 + 10) / 2) = 86: compute-bound, transfers hidden.
+  // Exposed: first tile's load 20 + 5 = 25; last write-back 20 + 10 = 30.
   AcceleratorConfig c;
+  c.shell.dram_latency_ns = 20.0;
   const LayerCost l = cost_layer(c, {64, 64, 64});
-  EXPECT_EQ(l.cycles.stall, 215u);
-  EXPECT_EQ(l.total_cycles(), 5504u + 215u);
+  EXPECT_EQ(l.cycles.stall, 55u);
+  EXPECT_EQ(l.total_cycles(), 5504u + 55u);
   EXPECT_DOUBLE_EQ(l.actions.at("dram.read.bytes"), 8192.0);
   EXPECT_DOUBLE_EQ(l.actions.at("dram.write.bytes"), 16384.0);
   EXPECT_NEAR(l.energy_pj.at("dram"), 24576.0 * 8 * 20.3, 1e-6);
   // Scratchpad reads: activations tn*M*K = 8*4096, weights tm*K*N = 4096.
   EXPECT_DOUBLE_EQ(l.actions.at("sram.act.read.bytes"), 8.0 * 4096);
   EXPECT_DOUBLE_EQ(l.actions.at("sram.weight.read.bytes"), 4096.0);
-  // Without double buffering every tile waits for its transfer: 960 + 64 tiles * 100 = 7360.
+  // Without double buffering every tile waits for its transfer: 960 + 64 tiles * 20 = 2240.
   c.shell.double_buffer = false;
+  EXPECT_EQ(cost_layer(c, {64, 64, 64}).cycles.stall, 2240u);
+}
+
+TEST(Shell, DoubleBufferedLayerExposesLatencyLongerThanATile) {
+  // As above at the default 100 ns: tile i+1's loads start once tile i-1 is done, so two tiles take
+  // 86 + 100 + 5 + 10 = 201 cycles: 100.5 a tile. Stall = first (105) + 63 * 100.5 + 86 + last (110)
+  // - 5504 = 1128 (the TLM schedule: 6954 cycles in all; this 6632).
+  AcceleratorConfig c;
+  const LayerCost l = cost_layer(c, {64, 64, 64});
+  EXPECT_EQ(l.cycles.stall, 1128u);
+  c.shell.double_buffer = false;  // 960 + 64 tiles * 100
   EXPECT_EQ(cost_layer(c, {64, 64, 64}).cycles.stall, 7360u);
 }
 
 TEST(Shell, BandwidthBoundLayerStalls) {
-  // 1 GB/s = 1 B/cycle: reads 8192 + writes 16384 = 24576 cycles > 5504 compute:
-  // stall = (24576 - 5504) + first (100 + 128) + last (100 + 256) = 19072 + 228 + 356 = 19656.
+  // 1 GB/s = 1 B/cycle: a tile's loads 128 cycles + stores 256 = 384 > 86 compute and > (86 + 100 +
+  // 384) / 2: the channel sets the pace. Stall = first (100 + 128) + 63 * 384 + 86 + last (100 + 256)
+  // - 5504 = 19358.
   AcceleratorConfig c;
   c.shell.dram_bandwidth_gb_per_s = 1.0;
   const LayerCost l = cost_layer(c, {64, 64, 64});
-  EXPECT_EQ(l.cycles.stall, 19656u);
+  EXPECT_EQ(l.cycles.stall, 19358u);
 }
 
 TEST(Shell, UmbrellaOverloadsMatchTheUnitCalls) {

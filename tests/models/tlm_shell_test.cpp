@@ -52,7 +52,13 @@ std::vector<std::pair<std::string, ShellConfig>> shells() {
     small.act_scratchpad_bytes = 2048;
     small.weight_scratchpad_bytes = 1024;
     small.out_scratchpad_bytes = 4096;
+    ShellConfig ddr4;  // the defaults: 25.6 GB/s, 100 ns (tests/models/shell_test.cpp's worked examples)
+    ddr4.double_buffer = db;
+    ShellConfig narrow = ddr4;
+    narrow.dram_bandwidth_gb_per_s = 1.0;
     const std::string suffix = db ? " double-buffered" : " serial";
+    out.push_back({"DDR4 channel" + suffix, ddr4});
+    out.push_back({"1 GB/s" + suffix, narrow});
     out.push_back({"fast DRAM" + suffix, fast});
     out.push_back({"slow DRAM" + suffix, slow});
     out.push_back({"small scratchpads" + suffix, small});
@@ -79,13 +85,18 @@ void expect_matches_cost_layer(const TlmRun& run, const LayerCost& cost, std::ui
   const std::uint64_t latency = static_cast<std::uint64_t>(std::ceil(shell_latency_ns * clock_ghz));
   EXPECT_GE(run.simulated_cycles, std::max(unit_cycles, a.dma_busy_cycles));
   EXPECT_LE(run.simulated_cycles, unit_cycles + a.dma_busy_cycles + latency * a.dma_bursts);
-  // cost_layer's closed form (max(compute, DRAM) + first load + last write-back, or everything in
-  // series) is an estimate of this schedule; how far apart they are is reported, not asserted.
+  // cost_layer's closed form (per tile the longest of compute, channel share and the two-buffer
+  // latency bound, + first load + last write-back; or everything in series) estimates this schedule
+  // from per-tile averages; it stays within 30 % (measured over these 40 cases: -26.5 % ... +15.1 %,
+  // channel-bound ones the farthest: write-backs come in bursts on the last k tile, not evenly; the
+  // optical shell was -73 % ... +532 % while it counted one-cycle passes as DMA tiles).
   ::testing::Test::RecordProperty("closed_form_cycles", std::to_string(cost.total_cycles()));
   ::testing::Test::RecordProperty("scheduled_cycles", std::to_string(run.simulated_cycles));
   std::printf("scheduled %llu cycles, cost_layer %llu (%+.1f %%)\n", static_cast<unsigned long long>(run.simulated_cycles),
               static_cast<unsigned long long>(cost.total_cycles()),
               100.0 * (static_cast<double>(cost.total_cycles()) / static_cast<double>(run.simulated_cycles) - 1.0));
+  EXPECT_NEAR(static_cast<double>(cost.total_cycles()), static_cast<double>(run.simulated_cycles),
+              0.3 * static_cast<double>(run.simulated_cycles));
 }
 
 TEST(TlmShell, ApproxLayerBitExactWithCostLayersTraffic) {
@@ -93,17 +104,18 @@ TEST(TlmShell, ApproxLayerBitExactWithCostLayersTraffic) {
   acc.unit = "approx";
   acc.approx.multiplier = "mul8s_1L2H";
   const approx::MultiplierTable table = approx::load_multiplier(acc.approx.multiplier);
-  const GemmShape s{150, 70, 45};
+  for (const GemmShape& s : {GemmShape{150, 70, 45}, GemmShape{64, 64, 64}}) {
   const auto a = random_bytes(s.m * s.k, 1), w = random_bytes(s.n * s.k, 2);
   const auto golden = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
   for (const auto& [name, shell] : shells()) {
-    SCOPED_TRACE(name);
+    SCOPED_TRACE(name + " " + std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n));
     acc.shell = shell;
     const ApproxTlmResult r = run_approx_tlm(acc.approx, table, a.data(), w.data(), s, 0, 100.0, {}, &shell);
     EXPECT_EQ(r.out, golden);
     const std::uint64_t mt = controller_m_tile(acc, s);
     expect_matches_cost_layer(r.run, cost_layer(acc, s), approx_cost_gemm(acc.approx, s, EnergyTable::defaults(), mt).total_cycles(),
                               shell.dram_latency_ns, acc.clock_ghz());
+  }
   }
 }
 
