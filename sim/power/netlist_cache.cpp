@@ -42,10 +42,8 @@ std::string cache_key(const SynthesisSpec& spec) {
   for (const fs::path& source : spec.sources) hash.add(rtl::read_text(source));
   hash.add(spec.top);
   for (const auto& [name, value] : spec.parameters) hash.add(name + "=" + value);
-  std::error_code ec;
-  const auto size = fs::file_size(spec.liberty_file, ec);
-  const auto mtime = fs::last_write_time(spec.liberty_file, ec).time_since_epoch().count();
-  hash.add(fs::absolute(spec.liberty_file).string() + " " + std::to_string(size) + " " + std::to_string(mtime));
+  // The library's bytes, not its path: the same cells reuse the netlist from any clone or cache dir.
+  hash.add(rtl::read_text(spec.liberty_file));
   hash.add(to_string(spec.structure));
   hash.add(spec.resource_sharing ? "share" : "noshare");
   char text[17];

@@ -42,6 +42,19 @@ TEST(NetlistCache, ReusesAnEntryUntilItsInputsChange) {
   spec.structure = power::Structure::restructure;
   power::synthesize_cached(spec, *library.library, &cached);
   EXPECT_FALSE(cached) << "another structure must not reuse the kept one";
+
+  // The library is known by its bytes: a copy elsewhere (another clone) reuses the entry, an edited
+  // copy does not.
+  std::filesystem::copy_file(library.liberty_file, dir.path() / "copy.lib");
+  spec.liberty_file = dir.path() / "copy.lib";
+  power::synthesize_cached(spec, *library.library, &cached);
+  EXPECT_TRUE(cached) << "the same library at another path must reuse the netlist";
+  {
+    std::ofstream append(dir.path() / "copy.lib", std::ios::app);
+    append << "\n/* edited */\n";
+  }
+  power::synthesize_cached(spec, *library.library, &cached);
+  EXPECT_FALSE(cached) << "an edited library must not reuse the old netlist";
   unsetenv("TESSERA_NETLIST_CACHE");
 }
 
