@@ -141,6 +141,16 @@ void im2col_group(const std::int8_t* input, const approx::Conv2dShape& s, std::s
     if (fits(y, s.stride_h, s.pad_h, s.dilation_h, s.kernel_height, s.in_height) &&
         fits(x, s.stride_w, s.pad_w, s.dilation_w, s.kernel_width, s.in_width)) {
       const std::size_t corner = (y * s.stride_h - s.pad_h) * s.in_width + (x * s.stride_w - s.pad_w);
+      if (s.kernel_width == 3 && s.dilation_w == 1) {  // the common 3x3 tap row as three fixed moves
+        for (std::size_t ci = 0; ci < cin_g; ++ci) {
+          const std::int8_t* base = channels + ci * s.in_height * s.in_width + corner;
+          for (std::size_t ky = 0; ky < s.kernel_height; ++ky, dst += 3) {
+            const std::int8_t* src = base + ky * s.dilation_h * s.in_width;
+            dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
+          }
+        }
+        continue;
+      }
       for (std::size_t ci = 0; ci < cin_g; ++ci) {
         const std::int8_t* base = channels + ci * s.in_height * s.in_width + corner;
         for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {

@@ -26,6 +26,37 @@ namespace {
 constexpr std::size_t kMr = 8;   // rows per micro-tile
 constexpr std::size_t kNr = 32;  // columns per micro-tile (2 registers of 16 int32)
 
+std::int32_t load4(const std::uint8_t* p) {
+  std::int32_t four;
+  std::memcpy(&four, p, 4);
+  return four;
+}
+
+// One kMr x kNr tile over k4 groups of 4 reduction steps, into out[2 r + half]. The 16
+// accumulators are named variables: as an array GCC shuffled them through other registers and
+// the stack every step (about 2 moves per vpdpbusd).
+void tile_8x32(const std::uint8_t* const* arow, const std::int8_t* panel, std::size_t k4, __m512i* out) {
+  const std::uint8_t *a0 = arow[0], *a1 = arow[1], *a2 = arow[2], *a3 = arow[3];
+  const std::uint8_t *a4 = arow[4], *a5 = arow[5], *a6 = arow[6], *a7 = arow[7];
+  __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  __m512i c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+  for (std::size_t g = 0; g < k4; ++g) {
+    const __m512i b0 = _mm512_loadu_si512(panel + g * kNr * 4);
+    const __m512i b1 = _mm512_loadu_si512(panel + g * kNr * 4 + 64);
+#define TESSERA_INT8_GEMM_ROW(r)                                   \
+  {                                                                \
+    const __m512i av = _mm512_set1_epi32(load4(a##r + g * 4));     \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, av, b0);                \
+    c##r##1 = _mm512_dpbusd_epi32(c##r##1, av, b1);                \
+  }
+    TESSERA_INT8_GEMM_ROW(0) TESSERA_INT8_GEMM_ROW(1) TESSERA_INT8_GEMM_ROW(2) TESSERA_INT8_GEMM_ROW(3)
+    TESSERA_INT8_GEMM_ROW(4) TESSERA_INT8_GEMM_ROW(5) TESSERA_INT8_GEMM_ROW(6) TESSERA_INT8_GEMM_ROW(7)
+#undef TESSERA_INT8_GEMM_ROW
+  }
+  out[0] = c00, out[1] = c01, out[2] = c10, out[3] = c11, out[4] = c20, out[5] = c21, out[6] = c30, out[7] = c31;
+  out[8] = c40, out[9] = c41, out[10] = c50, out[11] = c51, out[12] = c60, out[13] = c61, out[14] = c70, out[15] = c71;
+}
+
 }  // namespace
 
 void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::size_t n, std::size_t k,
@@ -53,7 +84,9 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
     const std::size_t panel = static_cast<std::size_t>(col) / kNr, lane = static_cast<std::size_t>(col) % kNr;
     std::int8_t* dst = bp.data() + panel * k4 * kNr * 4 + lane * 4;
     const std::int8_t* src = b + static_cast<std::size_t>(col) * k;
-    for (std::size_t i = 0; i < k; ++i) dst[(i / 4) * kNr * 4 + (i % 4)] = src[i];
+    const std::size_t whole = k / 4;  // groups of 4 bytes move as one word; the last may be partial
+    for (std::size_t g = 0; g < whole; ++g) std::memcpy(dst + g * kNr * 4, src + g * 4, 4);
+    for (std::size_t i = whole * 4; i < k; ++i) dst[(i / 4) * kNr * 4 + (i % 4)] = src[i];
   }
 #pragma omp for collapse(2) schedule(dynamic, 8)
   for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
@@ -64,25 +97,14 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
       for (std::size_t r = 0; r < kMr; ++r) {
         arow[r] = r0 + r >= m ? zero_row.data() : copy_a ? ap.data() + (r0 + r) * k4 * 4 : a + (r0 + r) * k;
       }
-      __m512i acc[kMr][2];
-      for (auto& row : acc) row[0] = row[1] = _mm512_setzero_si512();
-      for (std::size_t g = 0; g < k4; ++g) {
-        const __m512i b0 = _mm512_loadu_si512(panel + g * kNr * 4);
-        const __m512i b1 = _mm512_loadu_si512(panel + g * kNr * 4 + 64);
-        for (std::size_t r = 0; r < kMr; ++r) {
-          std::int32_t four;
-          std::memcpy(&four, arow[r] + g * 4, 4);
-          const __m512i av = _mm512_set1_epi32(four);
-          acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], av, b0);
-          acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], av, b1);
-        }
-      }
+      __m512i acc[kMr * 2];
+      tile_8x32(arow, panel, k4, acc);
       const std::size_t c0 = static_cast<std::size_t>(ct) * kNr;
       alignas(64) std::int32_t tile[kNr];
       const std::size_t valid = std::min(kNr, n - c0);
       for (std::size_t r = 0; r < kMr && r0 + r < m; ++r) {
-        _mm512_store_si512(tile, acc[r][0]);
-        _mm512_store_si512(tile + 16, acc[r][1]);
+        _mm512_store_si512(tile, acc[2 * r]);
+        _mm512_store_si512(tile + 16, acc[2 * r + 1]);
         std::int32_t* dst = c + (r0 + r) * n + c0;
         for (std::size_t j = 0; j < valid; ++j) {
           const std::uint32_t offset = column_offset ? column_offset[c0 + j] : 0u;

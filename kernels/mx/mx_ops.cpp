@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <cstring>
 
-#if defined(__AVX512VNNI__)
+#if defined(__AVX512VNNI__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -17,6 +17,7 @@
 #include "golden/mx/dot.h"
 #include "kernels/common/parallel.h"
 #include "kernels/mx/encode.h"
+#include "kernels/mx/encode_search.h"
 #include "kernels/mx/exact_add.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
@@ -429,6 +430,30 @@ bool mx_gemm_exact_core(ElementFormat a, ElementFormat b, std::size_t block_size
   return core_kind(a, b, block_size) != CoreKind::none;
 }
 
+namespace {
+
+// golden's block_scale with the amax scan in 16 lanes (non-negative floats order like their bits;
+// amax >= +Inf bits exactly when some element is NaN or Inf).
+std::uint8_t block_scale_of(const float* values, std::size_t count, ElementFormat format,
+                            const mx::QuantizePolicy& policy) {
+#if defined(__AVX512F__)
+  __m512i amax = _mm512_setzero_si512();
+  for (std::size_t i = 0; i < count; i += 16) {
+    const std::size_t lanes = count - i < 16 ? count - i : 16;
+    const __m512i bits = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << lanes) - 1u), values + i);
+    amax = _mm512_max_epu32(amax, _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF)));
+  }
+  const auto amax_bits = static_cast<std::uint32_t>(_mm512_reduce_max_epu32(amax));
+  if (amax_bits >= 0x7F800000u) return mx::kE8M0Nan;
+  if (amax_bits == 0) return policy.zero_block_scale;
+  return mx::e8m0_from_exponent(mx::scale_exponent(amax_bits, format, policy.scale_rule));
+#else
+  return mx::block_scale(values, count, format, policy);
+#endif
+}
+
+}  // namespace
+
 SupportReport mx_quantize_supports(Backend backend, ElementFormat format, std::size_t block_size,
                                    const mx::QuantizePolicy& policy) {
   if (block_size < 1) return SupportReport::no("block size: expected an integer >= 1, got 0");
@@ -454,17 +479,20 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
     return q;
   }
 #endif
+  const SearchEncoder search(format, policy);  // FP4 / FP6 deterministic roundings
 #pragma omp parallel for collapse(2) schedule(static) if(worth_parallel(std::uint64_t{rows} * columns * 32))
   for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(rows); ++rr) {
     for (std::ptrdiff_t bb = 0; bb < static_cast<std::ptrdiff_t>(q.blocks_per_row); ++bb) {
       const std::size_t r = static_cast<std::size_t>(rr), b = static_cast<std::size_t>(bb);
       const std::size_t begin = r * columns + b * block_size;
       const std::size_t count = std::min(block_size, columns - b * block_size);
-      const std::uint8_t scale = mx::block_scale(values + begin, count, format, policy);
+      const std::uint8_t scale = block_scale_of(values + begin, count, format, policy);
       q.scales[r * q.blocks_per_row + b] = scale;
       std::uint8_t* codes = q.codes.data() + begin;
       if (scale == mx::kE8M0Nan) {
         std::fill(codes, codes + count, nan_code);
+      } else if (search.usable()) {
+        search.encode_block(values + begin, count, scale, codes);
       } else if (deterministic) {
         encode_deterministic_block(values + begin, count, scale, format, spec, policy, codes);
       } else {

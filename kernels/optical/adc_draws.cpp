@@ -117,4 +117,54 @@ float adc_convert_with_draws(double analog, const AdcDraws& draws, std::size_t l
   return optical::code_value(q, stage.adc);
 }
 
+void adc_convert16(const double* analog, const AdcDraws& draws, const optical::OutputStage& stage, float* out) {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+  // Per-stage constants, each by golden's own scalar expression.
+  const optical::QuantizerParams& adc = stage.adc;
+  const bool detector = stage.detector_noise_lsb > 0.0, shot = stage.shot_noise_photons_full_scale > 0.0;
+  const double lsb = (static_cast<double>(adc.max) - static_cast<double>(adc.min)) / static_cast<double>(adc.levels - 1u);
+  const __m512d detector_sigma = _mm512_set1_pd(stage.detector_noise_lsb * lsb);
+  const __m512d full_scale =
+      _mm512_set1_pd(std::fmax(std::fabs(static_cast<double>(adc.min)), std::fabs(static_cast<double>(adc.max))));
+  const __m512d photons = _mm512_set1_pd(stage.shot_noise_photons_full_scale);
+  __m256 received[2];
+  for (int half = 0; half < 2; ++half) {
+    const __m512d a = _mm512_loadu_pd(analog + 8 * half);
+    __m512d y = a;
+    if (detector) y = _mm512_add_pd(y, _mm512_mul_pd(detector_sigma, _mm512_loadu_pd(draws.detector + 8 * half)));
+    if (shot) {
+      const __m512d magnitude = _mm512_mul_pd(_mm512_abs_pd(a), full_scale);
+      const __m512d sigma = _mm512_sqrt_pd(_mm512_div_pd(magnitude, photons));
+      y = _mm512_add_pd(y, _mm512_mul_pd(sigma, _mm512_loadu_pd(draws.shot + 8 * half)));
+    }
+    received[half] = _mm512_cvtpd_ps(y);
+  }
+  // code_stochastic: grid_position (clamp, shift, divide, scale in float), + u in double, floor,
+  // saturate at L - 1; then code_value in float.
+  const __m512 x = _mm512_insertf32x8(_mm512_castps256_ps512(received[0]), received[1], 1);
+  const __m512 lo = _mm512_set1_ps(adc.min), hi = _mm512_set1_ps(adc.max);
+  const float range = adc.max - adc.min;
+  const float denom = range + 1e-8f;
+  const auto steps = static_cast<float>(adc.levels - 1u);
+  __m512 clamped = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), x, hi);
+  clamped = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), clamped, lo);
+  const __m512 position =
+      _mm512_mul_ps(_mm512_div_ps(_mm512_sub_ps(clamped, lo), _mm512_set1_ps(denom)), _mm512_set1_ps(steps));
+  const __m512 u = _mm512_loadu_ps(draws.rounding);
+  __m256i code_half[2];
+  for (int half = 0; half < 2; ++half) {
+    const __m512d p = _mm512_cvtps_pd(half == 0 ? _mm512_castps512_ps256(position) : _mm512_extractf32x8_ps(position, 1));
+    const __m512d v = _mm512_cvtps_pd(half == 0 ? _mm512_castps512_ps256(u) : _mm512_extractf32x8_ps(u, 1));
+    const __m512d sum = _mm512_roundscale_pd(_mm512_add_pd(p, v), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    code_half[half] = _mm512_cvttpd_epu32(sum);
+  }
+  __m512i code = _mm512_inserti64x4(_mm512_castsi256_si512(code_half[0]), code_half[1], 1);
+  code = _mm512_min_epu32(code, _mm512_set1_epi32(static_cast<int>(adc.levels - 1u)));
+  const __m512 fraction = _mm512_div_ps(_mm512_cvtepu32_ps(code), _mm512_set1_ps(steps));
+  _mm512_storeu_ps(out, _mm512_add_ps(_mm512_mul_ps(fraction, _mm512_set1_ps(range)), lo));
+#else
+  for (std::size_t lane = 0; lane < kAdcBlock; ++lane) out[lane] = adc_convert_with_draws(analog[lane], draws, lane, stage);
+#endif
+}
+
 }  // namespace tessera::kernels

@@ -25,4 +25,9 @@ void adc_draws(std::uint64_t first_index, const optical::OutputStage& stage, con
 float adc_convert_with_draws(double analog, const AdcDraws& draws, std::size_t lane,
                              const optical::OutputStage& stage);
 
+// adc_convert_with_draws for the 16 lanes at once: the same IEEE operations in the same order
+// (AVX-512: 8 double / 16 float lanes; mul, add, div, sqrt, conversions are each correctly
+// rounded as in the scalar code, and there is no FMA); a scalar loop elsewhere.
+void adc_convert16(const double* analog, const AdcDraws& draws, const optical::OutputStage& stage, float* out);
+
 }  // namespace tessera::kernels

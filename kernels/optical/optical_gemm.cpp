@@ -13,6 +13,7 @@
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
 #include "kernels/optical/adc_draws.h"
+#include "kernels/optical/combine_sums16.h"
 #include "kernels/optical/quantize_operand.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
@@ -181,13 +182,32 @@ optical::Matrix optical_gemm(Backend backend, const optical::Matrix& x, const op
   // The code sums of output (i, j), pass p, kind t: GEMM column (p * kSumKinds + t) * n + j.
   // `weights_offset_by_128`: kind 0 holds sum qa * (qw - 128) over U, so sum qa * qw is that
   // + 128 * sum qa over U (kind 1), in uint64 modulo 2^64 (the true sum is >= 0 and exact).
-  const auto finish = [&](const auto& code_sum, bool weights_offset_by_128) {
+  // `int8_sums`: the int8 core's output (cols int32 per activation row), whose blocks of 16
+  // outputs within one row are combined and converted 16 at a time; null for the double core.
+  const auto finish = [&](const auto& code_sum, bool weights_offset_by_128, const std::int32_t* int8_sums) {
+    const CodeSumCombiner combiner(int8_sums ? row_sums : std::vector<optical::CodeSums>{}, a.params, b.params);
     // Blocks of kAdcBlock consecutive outputs: their noise and rounding draws come 16 at a time.
     const std::size_t total = m * n, blocks = (total + kAdcBlock - 1) / kAdcBlock;
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
     for (std::ptrdiff_t bb = 0; bb < static_cast<std::ptrdiff_t>(blocks); ++bb) {
       const std::size_t first = static_cast<std::size_t>(bb) * kAdcBlock;
       const std::size_t count = std::min(kAdcBlock, total - first);
+      const std::size_t row = first / n, j0 = first % n;
+      if (int8_sums != nullptr && count == kAdcBlock && j0 + kAdcBlock <= n) {
+        double analog[kAdcBlock];
+        float result[2][kAdcBlock];
+        for (std::size_t pass = 0; pass < passes; ++pass) {
+          combiner.combine16(int8_sums + row * cols + pass * kSumKinds * n + j0, n, pass * n + j0, pass == 1, analog);
+          AdcDraws draws;
+          adc_draws(first, pass == 0 ? spec.output : spec.negative_output, key, static_cast<std::uint32_t>(pass), draws);
+          adc_convert16(analog, draws, pass == 0 ? spec.output : spec.negative_output, result[pass]);
+        }
+        for (std::size_t lane = 0; lane < kAdcBlock; ++lane) {
+          const float r = spec.split_signs ? result[0][lane] - result[1][lane] : result[0][lane];
+          out.data[first + lane] = bias.empty() ? r : r + bias[j0 + lane];
+        }
+        continue;
+      }
       double analog[2][kAdcBlock] = {};
       AdcDraws draws[2];
       for (std::size_t pass = 0; pass < passes; ++pass) {
@@ -223,12 +243,12 @@ optical::Matrix optical_gemm(Backend backend, const optical::Matrix& x, const op
     const std::vector<std::int32_t> y = code_gemm_int8(a, slots, b, m, cols, k);
     finish([&](std::size_t i, std::size_t col) {
       return static_cast<std::uint64_t>(static_cast<std::int64_t>(y[i * cols + col]));
-    }, true);
+    }, true, y.data());
   } else {
     const RowMatrixD y = code_gemm_double(a, slots, b, m, cols, k);
     finish([&](std::size_t i, std::size_t col) {
       return static_cast<std::uint64_t>(y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(col)));
-    }, false);
+    }, false, nullptr);
   }
   return out;
 }

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "golden/common/error.h"
+#include "golden/mx/convert.h"
 #include "golden/mx/gemm.h"
 #include "golden/mx/tensor.h"
 #include "golden/mx/exact_sum.h"
+#include "kernels/mx/encode_search.h"
 #include "kernels/mx/exact_add.h"
 #include "kernels/mx/mx_ops.h"
 
@@ -134,6 +136,67 @@ TEST(MxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
               }
             }
           }
+        }
+      }
+    }
+  }
+}
+
+// Under scale 2^x: every magnitude of the format times 2^x, every midpoint times 2^x, one float
+// either side of each, zeros, FP32 subnormals and FLT_MAX, both signs: the inputs on which a
+// boundary search could go wrong.
+std::vector<float> boundary_values(ElementFormat format, int x) {
+  std::vector<float> grid;
+  for (unsigned c = 0; c < mx::code_count(format); ++c) {
+    const float v = mx::element_to_float(static_cast<std::uint8_t>(c), format);
+    if (std::isfinite(v) && v >= 0.0f) grid.push_back(v);
+  }
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  std::vector<float> magnitudes = {0.0f, mx::float_from_bits(1), mx::float_from_bits(0x7FFFFF),
+                                   mx::float_from_bits(0x800000), std::numeric_limits<float>::max()};
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const float points[] = {grid[i], i + 1 < grid.size() ? (grid[i] + grid[i + 1]) / 2.0f : grid[i] * 1.5f};
+    for (float unscaled : points) {
+      const float p = std::ldexp(unscaled, x);  // exact but where it leaves FP32's range
+      magnitudes.insert(magnitudes.end(), {p, std::nextafter(p, 0.0f), std::nextafter(p, 1e30f)});
+    }
+  }
+  std::vector<float> values;
+  for (float m : magnitudes) {
+    if (std::isfinite(m)) values.insert(values.end(), {m, -m});  // finite inputs: encode.h's contract
+  }
+  return values;
+}
+
+TEST(MxQuantize, SearchEncoderEqualsGoldenAtEveryScale) {
+  // The FP4 / FP6 boundary search against golden's quantize_element for every scale byte
+  // 0..254 (boundaries scaled into FP32 subnormals and past FLT_MAX), every deterministic
+  // rounding, both subnormal policies, in pieces of 1, 7, 33 and 257 (the 16-lane tails).
+  const std::size_t pieces[] = {1, 7, 33, 257};
+  for (ElementFormat format : mx::kAllElementFormats) {
+    const bool small = format == ElementFormat::fp4_e2m1 || format == ElementFormat::fp6_e2m3 ||
+                       format == ElementFormat::fp6_e3m2;
+    for (auto rounding : {mx::ElementRounding::nearest_even, mx::ElementRounding::nearest_away,
+                          mx::ElementRounding::toward_zero}) {
+      for (auto subnormals : {mx::SubnormalInputs::keep, mx::SubnormalInputs::flush}) {
+        mx::QuantizePolicy p;
+        p.rounding = rounding;
+        p.subnormal_inputs = subnormals;
+        const SearchEncoder encoder(format, p);
+        if (small) {
+          EXPECT_EQ(encoder.usable(), SearchEncoder::vectorized()) << mx::element_format_name(format);
+        }
+        for (unsigned scale = 0; scale < 255; scale += small ? 1 : 37) {
+          const auto scale_byte = static_cast<std::uint8_t>(scale);
+          const std::vector<float> values = boundary_values(format, mx::e8m0_exponent(scale_byte));
+          std::vector<std::uint8_t> got(values.size(), 0xAA), expected(values.size());
+          for (std::size_t i = 0; i < values.size(); ++i)
+            expected[i] = mx::quantize_element(values[i], scale_byte, format, p, i);
+          for (std::size_t i = 0, n = 0; i < values.size(); i += pieces[n % 4], ++n) {
+            encoder.encode_block(values.data() + i, std::min(pieces[n % 4], values.size() - i), scale_byte, got.data() + i);
+          }
+          ASSERT_EQ(got, expected) << mx::element_format_name(format) << " scale byte " << scale;
         }
       }
     }

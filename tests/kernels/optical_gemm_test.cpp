@@ -49,7 +49,9 @@ optical::OpticalGemmSpec spec_of(bool split, bool noise, std::uint32_t levels) {
 
 TEST(OpticalGemm, CpuTwinEqualsGolden) {
   struct Shape { std::size_t m, n, k; };
-  const Shape shapes[] = {{1, 1, 1}, {7, 33, 257}, {33, 7, 1000}, {3, 5, 3000}};
+  // N = 33, 48, 64: blocks of 16 outputs inside one row (combined and converted 16 at a time) and
+  // blocks that straddle rows.
+  const Shape shapes[] = {{1, 1, 1}, {7, 33, 257}, {33, 7, 1000}, {3, 5, 3000}, {5, 48, 65}, {3, 64, 7}};
   std::uint32_t seed = 1;
   for (bool split : {false, true}) {
     for (bool noise : {false, true}) {
@@ -150,11 +152,16 @@ TEST(OpticalAdcDraws, EqualGoldenAdcConvert) {
         const optical::CallKey key{gen(), static_cast<std::uint32_t>(gen() >> 40), static_cast<std::uint32_t>(gen() % (1u << 29))};
         AdcDraws draws;
         adc_draws(first, stage, key, pass, draws);
+        double y[kAdcBlock];
+        float all16[kAdcBlock];
+        for (std::size_t lane = 0; lane < kAdcBlock; ++lane) y[lane] = analog(gen);
+        y[3] = 0.0, y[4] = -0.0, y[5] = 1e300, y[6] = -1e300, y[7] = 40.0;  // zeros, clamps, the range end
+        adc_convert16(y, draws, stage, all16);
         for (std::size_t lane = 0; lane < kAdcBlock; ++lane) {
-          const double y = analog(gen);
-          const float expected = optical::adc_convert(y, first + lane, stage, key, pass);
-          const float got = adc_convert_with_draws(y, draws, lane, stage);
+          const float expected = optical::adc_convert(y[lane], first + lane, stage, key, pass);
+          const float got = adc_convert_with_draws(y[lane], draws, lane, stage);
           ASSERT_EQ(bits_of({got}), bits_of({expected})) << "noise " << noise << " index " << first + lane << " pass " << pass;
+          ASSERT_EQ(bits_of({all16[lane]}), bits_of({expected})) << "16 lanes: noise " << noise << " lane " << lane;
         }
       }
     }
