@@ -33,6 +33,12 @@
 #include "kernels/bench/ratio_table.h"
 #include "kernels/mx/mx_ops.h"
 #include "kernels/optical/optical_gemm.h"
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+#include <chrono>
+
+#include "kernels/approx/cuda/approx_gemm_cuda.h"
+#include "kernels/bench/gpu_timing.h"
+#endif
 
 namespace {
 
@@ -258,6 +264,100 @@ void add_optical(const BenchSizes& z) {
   })->Iterations(2);
 }
 
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+// The device: yardsticks (a) cuBLAS and (c) shared-memory lookups and the approximate GEMM with
+// operands resident on the device (CUDA events); the other families through their public
+// Backend::cuda entry points, which copy operands in and results out on every call (variant
+// "+copies", timed on the host). Without a device every one is skipped with the reason.
+bool skip_without_device(benchmark::State& state) {
+  const kernels::SupportReport device = kernels::cuda_available();
+  if (!device) state.SkipWithError(device.reason.c_str());
+  return !device;
+}
+
+benchmark::internal::Benchmark* add_gpu_timed(const std::string& name, std::function<void(benchmark::State&)> body) {
+  return benchmark::RegisterBenchmark(name.c_str(), [body](benchmark::State& state) { body(state); })
+      ->Unit(benchmark::kMillisecond)
+      ->UseManualTime();
+}
+
+template <typename Call>
+void time_on_host(benchmark::State& state, Call call) {
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+}
+
+void add_gpu(const BenchSizes& z) {
+  constexpr int kCalls = 20;
+  for (const GemmShape& s : {z.gemm, conv_gemm(z.conv)}) {
+    add_gpu_timed("BM_cublas_fp32_gemm/" + s.text(), [s](benchmark::State& state) {
+      if (skip_without_device(state)) return;
+      for (auto _ : state) state.SetIterationTime(kernels::bench::gpu::cublas_fp32_gemm_seconds(s.m, s.n, s.k, kCalls));
+      set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("cublas_fp32_gemm", s.text()));
+    });
+  }
+  add_gpu_timed("BM_cuda_shared_lookup_128KiB", [](benchmark::State& state) {
+    if (skip_without_device(state)) return;
+    constexpr std::size_t kLookups = std::size_t{1} << 30;
+    for (auto _ : state) state.SetIterationTime(kernels::bench::gpu::shared_lookup_seconds(kLookups, kCalls));
+    set_rate(state, "lookups/s", static_cast<double>(kLookups),
+             kernels::bench::make_label("cuda_shared_lookup_128KiB", "65536"));
+  });
+  for (const char* table : kTables) {
+    for (const GemmShape& s : {z.gemm, conv_gemm(z.conv)}) {
+      add_gpu_timed(std::string("BM_cuda_approx_gemm/") + table + "/" + s.text(), [s, table](benchmark::State& state) {
+        if (skip_without_device(state)) return;
+        const kernels::ApproxPlan plan(approx::load_multiplier(table));
+        for (auto _ : state) state.SetIterationTime(kernels::bench::gpu::approx_gemm_seconds(plan, s.m, s.n, s.k, kCalls));
+        const std::string path = kernels::cuda::approx_gemm_uses_tensor_cores(plan, s.m, s.n, s.k)
+                                     ? std::string(kernels::approx_path_name(plan.path()))
+                                     : "gather";  // the table kernel serves every table the tensor cores do not
+        set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("cuda_approx_gemm", s.text(), std::string(table) + "/" + path));
+      });
+    }
+  }
+  for (const mx::ElementFormat f : kMxFormats) {
+    const std::string fmt(mx::element_format_name(f));
+    const GemmShape s = z.gemm;
+    add_gpu_timed("BM_cuda_mx_gemm/" + fmt + "/" + s.text(), [s, f, fmt](benchmark::State& state) {
+      if (skip_without_device(state)) return;
+      const auto va = floats(s.m * s.k, 5), vb = floats(s.n * s.k, 6);
+      const auto qa = mx::quantize_rows(va.data(), s.m, s.k, f, 32, {});
+      const auto qb = mx::quantize_rows(vb.data(), s.n, s.k, f, 32, {});
+      time_on_host(state, [&] { benchmark::DoNotOptimize(kernels::mx_gemm(kernels::Backend::cuda, qa, qb)); });
+      set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("cuda_mx_gemm", s.text(), fmt + "+copies"));
+    });
+  }
+  const std::size_t rows = z.gemm.m, cols = z.gemm.k;
+  const std::string shape = std::to_string(rows) + "x" + std::to_string(cols);
+  for (const mx::ElementFormat f : {mx::ElementFormat::fp4_e2m1, mx::ElementFormat::int8}) {
+    const std::string fmt(mx::element_format_name(f));
+    add_gpu_timed("BM_cuda_mx_quantize/" + fmt + "/" + shape, [=](benchmark::State& state) {
+      if (skip_without_device(state)) return;
+      const auto v = floats(rows * cols, 7);
+      time_on_host(state, [&] {
+        benchmark::DoNotOptimize(kernels::mx_quantize(kernels::Backend::cuda, v.data(), rows, cols, f, 32, {}));
+      });
+      set_rate(state, "elements/s", static_cast<double>(rows * cols),
+               kernels::bench::make_label("cuda_mx_quantize", shape, fmt + "+copies"));
+    });
+  }
+  const GemmShape s = z.gemm;
+  add_gpu_timed("BM_cuda_optical_gemm/" + s.text(), [s](benchmark::State& state) {
+    if (skip_without_device(state)) return;
+    const optical::Matrix x = optical_matrix(s.m, s.k, 11), w = optical_matrix(s.n, s.k, 12);
+    const optical::OpticalGemmSpec spec = optical_spec();
+    time_on_host(state, [&] {
+      benchmark::DoNotOptimize(kernels::optical_gemm(kernels::Backend::cuda, x, w, {}, spec, {1, 2, 3}));
+    });
+    set_rate(state, "MAC/s", s.macs(), kernels::bench::make_label("cuda_optical_gemm", s.text(), "L=256,detector_noise+copies"));
+  });
+}
+#endif
+
 void register_all(const BenchSizes& z) {
   add_eigen(z.gemm);
   add_eigen(conv_gemm(z.conv));
@@ -266,6 +366,9 @@ void register_all(const BenchSizes& z) {
   add_approx(z);
   add_mx(z);
   add_optical(z);
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+  add_gpu(z);
+#endif
 }
 
 // Collects every run (the median when repeated) for the ratio table.
@@ -280,6 +383,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       kernels::bench::Measurement m;
       m.name = r.run_name.str();
       m.label = r.report_label;
+      if (r.error_occurred) m.skipped = r.error_message;
       for (const char* unit : {"MAC/s", "lookups/s", "elements/s"}) {
         const auto it = r.counters.find(unit);
         if (it != r.counters.end()) {

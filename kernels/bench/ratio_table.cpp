@@ -19,6 +19,16 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 // Whether a row has an Eigen yardstick: mx_quantize is no GEMM.
 bool has_eigen_yardstick(const std::string& family) { return family != "mx_quantize"; }
 
+// A CUDA kernel's row: its family without the "cuda_" prefix, its variant without "+copies".
+LabelFields cpu_equivalent(const LabelFields& f) {
+  LabelFields base = f;
+  if (starts_with(base.family, "cuda_")) base.family = base.family.substr(5);
+  const std::string copies = "+copies";
+  const auto at = base.variant.find(copies);
+  if (at != std::string::npos) base.variant.erase(at, copies.size());
+  return base;
+}
+
 bool structured_or_small_mx(const LabelFields& f) {
   if (f.family == "approx_gemm" || f.family == "approx_conv2d") {
     return f.variant.find("/exact") != std::string::npos || f.variant.find("/bit_planes") != std::string::npos;
@@ -78,16 +88,24 @@ std::string make_label(const std::string& family, const std::string& shape, cons
 RatioTable build_ratio_table(const std::vector<Measurement>& measurements, int threads) {
   RatioTable table;
   table.threads = threads;
-  std::map<std::string, double> eigen_by_shape;
+  std::map<std::string, double> eigen_by_shape, cublas_by_shape;
   std::map<std::string, double> golden_by_family;  // family or "family variant"
   std::vector<std::pair<LabelFields, const Measurement*>> kernels;
   for (const Measurement& m : measurements) {
+    if (!m.skipped.empty()) {
+      if (table.skipped++ == 0) table.skipped_reason = m.skipped;
+      continue;
+    }
     if (m.label.empty()) continue;
     const LabelFields f = parse_label(m.label);
     if (f.family == "eigen_fp32_gemm") {
       eigen_by_shape[f.shape] = m.rate;
+    } else if (f.family == "cublas_fp32_gemm") {
+      cublas_by_shape[f.shape] = m.rate;
     } else if (f.family == "random_lookup_128KiB") {
       table.lookup_rate = m.rate;
+    } else if (f.family == "cuda_shared_lookup_128KiB") {
+      table.gpu_lookup_rate = m.rate;
     } else if (starts_with(f.family, "golden_")) {
       const std::string family = f.family.substr(7);
       golden_by_family[family + " " + f.variant] = m.rate;
@@ -103,27 +121,30 @@ RatioTable build_ratio_table(const std::vector<Measurement>& measurements, int t
     row.variant = f.variant;
     row.unit = m->unit;
     row.rate = m->rate;
-    if (has_eigen_yardstick(f.family) && eigen_by_shape.count(f.shape) != 0) {
-      row.vs_eigen = ratio(m->rate, eigen_by_shape[f.shape]);
+    row.on_gpu = starts_with(f.family, "cuda_");
+    const LabelFields base = cpu_equivalent(f);
+    std::map<std::string, double>& fp32_gemm_by_shape = row.on_gpu ? cublas_by_shape : eigen_by_shape;
+    if (has_eigen_yardstick(base.family) && fp32_gemm_by_shape.count(f.shape) != 0) {
+      row.vs_fp32_gemm = ratio(m->rate, fp32_gemm_by_shape[f.shape]);
     }
     // Golden of the same element format where one ran, else of the family (approx golden runs
     // one table: its loop costs the same for every table).
-    const std::string exact_variant = f.family + " " + f.variant;
+    const std::string exact_variant = base.family + " " + base.variant;
     if (golden_by_family.count(exact_variant) != 0) {
       row.vs_golden = ratio(m->rate, golden_by_family[exact_variant]);
-    } else if (f.family != "mx_gemm" && golden_by_family.count(f.family) != 0) {
-      row.vs_golden = ratio(m->rate, golden_by_family[f.family]);
+    } else if (base.family != "mx_gemm" && golden_by_family.count(base.family) != 0) {
+      row.vs_golden = ratio(m->rate, golden_by_family[base.family]);
     }
-    const bool gather = f.variant.find("/gather") != std::string::npos;
+    const bool gather = base.variant.find("/gather") != std::string::npos;
     // A target is judged only when its yardstick ran (a filtered direct run may leave it out).
     if (gather) {
-      row.vs_lookup = ratio(m->rate, table.lookup_rate);
+      row.vs_lookup = ratio(m->rate, row.on_gpu ? table.gpu_lookup_rate : table.lookup_rate);
       if (row.vs_lookup) row.targets.push_back({">= 50% of lookups", *row.vs_lookup >= kGeneralTableVsLookup});
     }
-    if (structured_or_small_mx(f) && row.vs_eigen) {
-      row.targets.push_back({">= 25% of Eigen", *row.vs_eigen >= kStructuredVsEigen});
+    if (structured_or_small_mx(base) && row.vs_fp32_gemm) {
+      row.targets.push_back({row.on_gpu ? ">= 25% of cuBLAS" : ">= 25% of Eigen", *row.vs_fp32_gemm >= kStructuredVsEigen});
     }
-    if (row.vs_golden) row.targets.push_back({">= 20x golden", *row.vs_golden >= kTwinVsGolden});
+    if (!row.on_gpu && row.vs_golden) row.targets.push_back({">= 20x golden", *row.vs_golden >= kTwinVsGolden});
     table.rows.push_back(row);
   }
   return table;
@@ -148,7 +169,8 @@ std::vector<Measurement> measurements_from_benchmark_json(const nlohmann::json& 
         m.rate = b.at(unit).get<double>();
       }
     }
-    if (m.unit.empty()) continue;
+    if (b.value("error_occurred", false)) m.skipped = b.value("error_message", std::string("skipped"));
+    if (m.unit.empty() && m.skipped.empty()) continue;
     if (seen != index_by_name.end()) {
       out[seen->second] = m;  // the median replaces the repetitions
     } else {
@@ -165,8 +187,16 @@ void print_ratio_table(std::ostream& out, const RatioTable& table) {
                 table.threads, table.rate_per.c_str(),
                 table.lookup_rate > 0 ? rate_text(table.lookup_rate, "/s").c_str() : "not measured");
   out << line;
-  std::snprintf(line, sizeof line, "%-14s %-12s %-22s %18s %10s %11s %11s  %s\n", "kernel", "shape", "variant", "rate",
-                "(a) Eigen", "(b) golden", "(c) lookup", "targets");
+  if (table.gpu_lookup_rate > 0) {
+    std::snprintf(line, sizeof line, "cuda_ rows: (a) is cuBLAS FP32 GEMM, (c) lookups from a 128 KiB shared-memory table: %s\n",
+                  rate_text(table.gpu_lookup_rate, "/s").c_str());
+    out << line;
+  }
+  if (table.skipped > 0) {
+    out << table.skipped << " benchmark(s) skipped: " << table.skipped_reason << "\n";
+  }
+  std::snprintf(line, sizeof line, "%-17s %-12s %-30s %18s %13s %11s %11s  %s\n", "kernel", "shape", "variant", "rate",
+                "(a) FP32 GEMM", "(b) golden", "(c) lookup", "targets");
   out << line;
   for (const RatioRow& r : table.rows) {
     std::string targets;
@@ -174,9 +204,9 @@ void print_ratio_table(std::ostream& out, const RatioTable& table) {
       if (!targets.empty()) targets += ", ";
       targets += t.target + (t.met ? ": met" : ": MISSED");
     }
-    std::snprintf(line, sizeof line, "%-14s %-12s %-22s %18s %10s %11s %11s  %s\n", r.family.c_str(), r.shape.c_str(),
+    std::snprintf(line, sizeof line, "%-17s %-12s %-30s %18s %13s %11s %11s  %s\n", r.family.c_str(), r.shape.c_str(),
                   r.variant.empty() ? "-" : r.variant.c_str(), rate_text(r.rate, r.unit).c_str(),
-                  percent(r.vs_eigen).c_str(), factor(r.vs_golden).c_str(), percent(r.vs_lookup).c_str(),
+                  percent(r.vs_fp32_gemm).c_str(), factor(r.vs_golden).c_str(), percent(r.vs_lookup).c_str(),
                   targets.empty() ? "-" : targets.c_str());
     out << line;
   }
@@ -193,12 +223,15 @@ nlohmann::json ratio_table_json(const RatioTable& table) {
                     {"variant", r.variant},
                     {"unit", r.unit},
                     {"rate", r.rate},
-                    {"ratio_to_eigen", optional(r.vs_eigen)},
+                    {"device", r.on_gpu ? "cuda" : "cpu"},
+                    {"ratio_to_fp32_gemm", optional(r.vs_fp32_gemm)},
                     {"ratio_to_golden", optional(r.vs_golden)},
                     {"ratio_to_lookup_rate", optional(r.vs_lookup)},
                     {"targets", targets}});
   }
-  return {{"threads", table.threads}, {"rate_per", table.rate_per}, {"lookup_rate", table.lookup_rate}, {"rows", rows}};
+  return {{"threads", table.threads}, {"rate_per", table.rate_per}, {"lookup_rate", table.lookup_rate},
+          {"gpu_lookup_rate", table.gpu_lookup_rate}, {"skipped", table.skipped},
+          {"skipped_reason", table.skipped_reason}, {"rows", rows}};
 }
 
 }  // namespace tessera::kernels::bench

@@ -1,10 +1,12 @@
 #pragma once
 // The kernels benchmark's verdict: per kernel and shape, its rate and the ratios to the issue's
 // yardsticks, all measured in ONE run of tessera_bench_kernels:
-//   (a) Eigen FP32 GEMM of the same M x N x K (same threads),
+//   (a) an FP32 GEMM of the same M x N x K on the same device: Eigen (same threads) for the CPU
+//       twins, cuBLAS for the CUDA kernels (families "cuda_<family>"),
 //   (b) the naive golden loop (single-threaded; the rate is per MAC or per element),
-//   (c) for table lookups (gather path), the random-lookup rate from a 128 KiB int16 table,
-// and which of the targets each row meets. Shared by the benchmark executable (which
+//   (c) for table lookups (gather path), the random-lookup rate from a 128 KiB int16 table: in
+//       host memory for the CPU, in shared memory for the device,
+// and which of the targets each row meets (20x golden is the CPU twin's target). Shared by the benchmark executable (which
 // prints the table after its run) and `tessera bench kernels` (which reads the executable's JSON).
 //
 // Every benchmark labels its runs "<family> <MxNxK or rows x cols> <variant>" (variant: table/path
@@ -23,6 +25,7 @@ struct Measurement {
   std::string label;  // "<family> <shape> <variant>"
   std::string unit;   // "MAC/s", "lookups/s" or "elements/s"
   double rate = 0;
+  std::string skipped;  // why the benchmark did not run (e.g. "no CUDA device: ..."); then no rate
 };
 
 struct TargetCheck {
@@ -33,14 +36,18 @@ struct TargetCheck {
 struct RatioRow {
   std::string family, shape, variant, unit;
   double rate = 0;
-  std::optional<double> vs_eigen, vs_golden, vs_lookup;  // fractions (0.25 = 25 %) / factor
+  bool on_gpu = false;  // a CUDA kernel: (a) is cuBLAS, (c) the shared-memory lookup rate
+  std::optional<double> vs_fp32_gemm, vs_golden, vs_lookup;  // fractions (0.25 = 25 %) / factor
   std::vector<TargetCheck> targets;
 };
 
 struct RatioTable {
   int threads = 0;
   std::string rate_per = "wall-clock second";  // or "process CPU second"
-  double lookup_rate = 0;  // (c), lookups/s
+  double lookup_rate = 0;      // (c) on the CPU, lookups/s
+  double gpu_lookup_rate = 0;  // (c) on the device (0: not measured)
+  std::size_t skipped = 0;     // benchmarks that did not run, and the first one's reason
+  std::string skipped_reason;
   std::vector<RatioRow> rows;
 };
 

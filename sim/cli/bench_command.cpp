@@ -42,7 +42,7 @@ struct BenchOptions {
 };
 
 // Benchmarks the ratios need whatever the filter selects.
-constexpr const char* kYardsticks = "BM_eigen|BM_random_lookup|BM_golden";
+constexpr const char* kYardsticks = "BM_eigen|BM_random_lookup|BM_golden|BM_cublas|BM_cuda_shared_lookup";
 
 std::vector<std::string> benchmark_arguments(const BenchOptions& o, const std::string& json_path) {
   std::vector<std::string> args = {o.executable, "--tessera_size=" + o.size,
