@@ -16,7 +16,6 @@
 #include "golden/mx/convert.h"
 #include "golden/mx/dot.h"
 #include "kernels/common/parallel.h"
-#include "kernels/mx/encode.h"
 #include "kernels/mx/encode_search.h"
 #include "kernels/mx/exact_add.h"
 
@@ -437,11 +436,13 @@ namespace {
 std::uint8_t block_scale_of(const float* values, std::size_t count, ElementFormat format,
                             const mx::QuantizePolicy& policy) {
 #if defined(__AVX512F__)
+  const __m512i no_sign = _mm512_set1_epi32(0x7FFFFFFF);
   __m512i amax = _mm512_setzero_si512();
-  for (std::size_t i = 0; i < count; i += 16) {
-    const std::size_t lanes = count - i < 16 ? count - i : 16;
-    const __m512i bits = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << lanes) - 1u), values + i);
-    amax = _mm512_max_epu32(amax, _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF)));
+  std::size_t i = 0;
+  for (; i + 16 <= count; i += 16) amax = _mm512_max_epu32(amax, _mm512_and_si512(_mm512_loadu_si512(values + i), no_sign));
+  if (i < count) {
+    const __m512i bits = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << (count - i)) - 1u), values + i);
+    amax = _mm512_max_epu32(amax, _mm512_and_si512(bits, no_sign));
   }
   const auto amax_bits = static_cast<std::uint32_t>(_mm512_reduce_max_epu32(amax));
   if (amax_bits >= 0x7F800000u) return mx::kE8M0Nan;
@@ -472,31 +473,47 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
   mx::QuantizedRows q = mx::empty_quantized_rows(rows, columns, format, block_size);
   const std::uint8_t nan_code = mx::nan_block_code(format, policy.nan_block_codes);
   const bool deterministic = policy.rounding != mx::ElementRounding::stochastic;
-  const mx::ElementSpec spec = mx::element_spec(format);
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
   if (backend == Backend::cuda) {
     cuda::mx_quantize(values, rows, columns, format, block_size, policy, q.codes.data(), q.scales.data());
     return q;
   }
 #endif
-  const SearchEncoder search(format, policy);  // FP4 / FP6 deterministic roundings
+  // Deterministic roundings: FP4 / FP6 / INT8 in 16 lanes, FP8 by encode_deterministic_block.
+  const SearchEncoder search(format, policy);
+  // The unit of work: a run of up to kBlocksPerRun blocks of one row, their scales first, then
+  // their codes in one encoder call (a call per block was ~30 % of INT8's time). 64 blocks of
+  // 32 floats (8 KiB) stay in L1 from the scale scan to the encoding.
+  constexpr std::size_t kBlocksPerRun = 64;
+  const std::size_t runs_per_row = (q.blocks_per_row + kBlocksPerRun - 1) / kBlocksPerRun;
 #pragma omp parallel for collapse(2) schedule(static) if(worth_parallel(std::uint64_t{rows} * columns * 32))
   for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(rows); ++rr) {
-    for (std::ptrdiff_t bb = 0; bb < static_cast<std::ptrdiff_t>(q.blocks_per_row); ++bb) {
-      const std::size_t r = static_cast<std::size_t>(rr), b = static_cast<std::size_t>(bb);
-      const std::size_t begin = r * columns + b * block_size;
-      const std::size_t count = std::min(block_size, columns - b * block_size);
-      const std::uint8_t scale = block_scale_of(values + begin, count, format, policy);
-      q.scales[r * q.blocks_per_row + b] = scale;
+    for (std::ptrdiff_t uu = 0; uu < static_cast<std::ptrdiff_t>(runs_per_row); ++uu) {
+      const std::size_t r = static_cast<std::size_t>(rr), first_block = static_cast<std::size_t>(uu) * kBlocksPerRun;
+      const std::size_t end_block = std::min(first_block + kBlocksPerRun, q.blocks_per_row);
+      const std::size_t begin = r * columns + first_block * block_size;
+      const std::size_t count =
+          (end_block == q.blocks_per_row ? columns : end_block * block_size) - first_block * block_size;
+      const float* run_values = values + begin;
+      std::uint8_t* scales = q.scales.data() + r * q.blocks_per_row + first_block;
       std::uint8_t* codes = q.codes.data() + begin;
-      if (scale == mx::kE8M0Nan) {
-        std::fill(codes, codes + count, nan_code);
-      } else if (search.usable()) {
-        search.encode_block(values + begin, count, scale, codes);
-      } else if (deterministic) {
-        encode_deterministic_block(values + begin, count, scale, format, spec, policy, codes);
-      } else {
-        for (std::size_t i = 0; i < count; ++i) codes[i] = mx::quantize_element(values[begin + i], scale, format, policy, begin + i);
+      auto block_elements = [&](std::size_t b) { return std::min(block_size, count - b * block_size); };
+      bool any_nan_scale = false;
+      for (std::size_t b = 0; b < end_block - first_block; ++b) {
+        scales[b] = block_scale_of(run_values + b * block_size, block_elements(b), format, policy);
+        any_nan_scale |= scales[b] == mx::kE8M0Nan;
+      }
+      if (deterministic) search.encode_blocks(run_values, count, block_size, scales, codes);  // skips NaN blocks
+      if (deterministic && !any_nan_scale) continue;
+      for (std::size_t b = 0; b < end_block - first_block; ++b) {
+        const std::size_t first = b * block_size, n = block_elements(b);
+        if (scales[b] == mx::kE8M0Nan) {
+          std::fill(codes + first, codes + first + n, nan_code);
+        } else if (!deterministic) {
+          for (std::size_t i = first; i < first + n; ++i) {
+            codes[i] = mx::quantize_element(run_values[i], scales[b], format, policy, begin + i);
+          }
+        }
       }
     }
   }

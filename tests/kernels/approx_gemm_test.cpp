@@ -73,18 +73,23 @@ TEST_P(ApproxGemmAllTables, CpuTwinEqualsGoldenOnOddShapes) {
 TEST_P(ApproxGemmAllTables, ExtremeOperands) {
   const approx::MultiplierTable table = approx::load_multiplier(GetParam());
   const ApproxPlan plan(table);
-  const std::size_t m = 5, n = 6, k = 4093;
-  // Rows of constant -128, 127, -127, 0, alternating; the largest |sums| the table allows.
-  const std::int8_t values[] = {-128, 127, -127, 0, 1};
+  const ApproxPlan gather(table, /*allow_structured=*/false);
+  // Rows of constant -128, 127, -127, 0, 1 (the largest |sums| the table allows), then the first
+  // and last codes of the gather path's table quarters (unsigned 0x3F, 0x40, 0xC0, 0xFF), then
+  // alternating -128 / 127.
+  const std::int8_t values[] = {-128, 127, -127, 0, 1, 63, 64, -64, -1};
+  constexpr std::size_t kValues = sizeof(values);
+  const std::size_t m = kValues, n = kValues + 1, k = 4093;
   std::vector<std::int8_t> a(m * k), w(n * k);
   for (std::size_t r = 0; r < m; ++r)
     for (std::size_t i = 0; i < k; ++i) a[r * k + i] = values[r];
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t i = 0; i < k; ++i) {
-      w[r * k + i] = r < 5 ? values[r] : static_cast<std::int8_t>(i % 2 ? -128 : 127);
+      w[r * k + i] = r < kValues ? values[r] : static_cast<std::int8_t>(i % 2 ? -128 : 127);
     }
   const auto expected = approx::approx_gemm(table, a.data(), w.data(), m, n, k);
   EXPECT_EQ(approx_gemm(Backend::cpu, plan, a.data(), w.data(), m, n, k), expected);
+  EXPECT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), m, n, k), expected);
   EXPECT_GT(l1(expected), 0);
 }
 
