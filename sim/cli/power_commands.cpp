@@ -32,6 +32,7 @@ struct PowerCharacterizeOptions {
   double clock_period_ns = 10.0;
   bool per_op_energy = false;
   bool opensta = false;
+  std::string delays = "zero";
   std::string json_out;
   std::string work_dir;
 };
@@ -52,7 +53,8 @@ void emit(const nlohmann::json& result, const std::string& json_out) {
 
 // --unit pe: the PE is tessera's own RTL, so options describing a foreign circuit make no sense.
 void run_pe_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
-  for (const char* foreign : {"--rtl", "--top", "--param", "--port-a", "--port-b", "--port-o", "--per-op", "--opensta"}) {
+  for (const char* foreign : {"--rtl", "--top", "--param", "--port-a", "--port-b", "--port-o", "--per-op", "--opensta",
+                              "--delays"}) {
     if (command.count(foreign) > 0) {
       throw InputError(std::string("power characterize --unit pe: ") + foreign +
                        " applies to --unit multiplier only (the PE is hw/approx/tessera_approx_pe.sv; choose its "
@@ -76,7 +78,7 @@ void run_pe_characterize(const PowerCharacterizeOptions& options, const CLI::App
 // --unit optical-*: the optical periphery's own RTL (hw/optical), so foreign-circuit options are refused.
 void run_optical_unit_characterize(const PowerCharacterizeOptions& options, const CLI::App& command) {
   for (const char* foreign : {"--rtl", "--top", "--param", "--port-a", "--port-b", "--port-o", "--per-op", "--opensta",
-                              "--multiplier"}) {
+                              "--multiplier", "--delays"}) {
     if (command.count(foreign) > 0) {
       throw InputError(std::string("power characterize --unit ") + options.unit + ": " + foreign +
                        " does not apply (the unit is tessera's hw/optical RTL)");
@@ -126,6 +128,10 @@ void run_power_characterize(const PowerCharacterizeOptions& options, const CLI::
   spec.clock_period_ns = options.clock_period_ns;
   spec.per_op_energy = options.per_op_energy;
   spec.opensta = options.opensta;
+  if (options.delays != "zero" && options.delays != "unit") {
+    throw InputError("power characterize: --delays '" + options.delays + "': expected zero or unit");
+  }
+  spec.delays = options.delays == "unit" ? traces::gate::DelayModel::unit : traces::gate::DelayModel::zero;
   spec.work_dir = options.work_dir;
   emit(power::characterize_power(spec).to_json(), options.json_out);
 }
@@ -164,6 +170,10 @@ void register_power_commands(CLI::App& root) {
   characterize->add_option("--clock-period-ns", options->clock_period_ns, "One operation per clock period, ns")
       ->capture_default_str();
   characterize->add_flag("--per-op", options->per_op_energy, "Include per_op_energy_pj (dynamic energy of each op)");
+  characterize->add_option("--delays", options->delays,
+                           "zero (settled values only) or unit (every cell one unit late: glitches charged too, "
+                           "and glitch_factor against zero delay); --unit multiplier only")
+      ->capture_default_str();
   characterize->add_flag("--opensta", options->opensta,
                          "Also compare switching and leakage power with OpenSTA on the same activities");
   characterize->add_option("--json-out", options->json_out, "Also write the JSON object to this file");

@@ -139,6 +139,14 @@ nlohmann::json PowerCharacterization::to_json() const {
   out["vectors"] = vectors;
   if (!per_op_energy_pj.empty()) out["per_op_energy_pj"] = per_op_energy_pj;
   if (opensta) out["opensta"] = opensta->to_json();
+  const bool unit_delay = delays == traces::gate::DelayModel::unit;
+  out["delays"] = unit_delay ? "unit" : "zero";
+  if (unit_delay && ops > 0) {
+    out["zero_delay_dynamic_pj_per_op"] = zero_delay_dynamic_pj / static_cast<double>(ops);
+    if (zero_delay_dynamic_pj > 0.0) {
+      out["glitch_factor"] = (energy.switching_pj + energy.internal_pj) / zero_delay_dynamic_pj;
+    }
+  }
   return out;
 }
 
@@ -189,9 +197,14 @@ PowerCharacterization characterize_power(const PowerSpec& spec) {
   out.vectors = spec.streams.empty() ? "uniform" : "streams";
   out.clock_period_ns = spec.clock_period_ns;
 
+  out.delays = spec.delays;
   traces::gate::ReplayOptions options;
   options.clock_period_ns = spec.clock_period_ns;
   options.per_cycle_energy = spec.per_op_energy;
+  options.delays = spec.delays;
+  traces::gate::ReplayOptions zero_delay = options;
+  zero_delay.delays = traces::gate::DelayModel::zero;
+  zero_delay.per_cycle_energy = false;
   std::vector<std::uint64_t> toggles_per_net, high_cycles_per_net;
   for (const OperandStream& stream : streams) {
     std::map<std::string, std::vector<std::uint64_t>> inputs;
@@ -203,6 +216,10 @@ PowerCharacterization characterize_power(const PowerSpec& spec) {
     }
     const traces::gate::ReplayResult replay = traces::gate::replay(netlist, inputs, options);
     check_function(replay, stream, products, spec);
+    if (spec.delays == traces::gate::DelayModel::unit) {
+      const traces::gate::ReplayResult settled = traces::gate::replay(netlist, inputs, zero_delay);
+      out.zero_delay_dynamic_pj += settled.energy.switching_pj + settled.energy.internal_pj;
+    }
     out.ops += replay.cycles;
     out.net_toggles += replay.net_toggles;
     out.energy.switching_pj += replay.energy.switching_pj;

@@ -42,6 +42,8 @@ struct PowerSpec {
   double clock_period_ns = 10.0;
   bool per_op_energy = false;  // keep each operation's dynamic energy (for model fitting)
   bool opensta = false;        // also run the OpenSTA cross-check (opensta_crosscheck.h)
+  // unit: charge glitches too (traces/gate/replay.h), and replay zero delay beside it for the ratio.
+  traces::gate::DelayModel delays = traces::gate::DelayModel::zero;
   // Where the tools work; empty: a temporary directory, removed afterwards.
   std::filesystem::path work_dir;
 };
@@ -58,11 +60,15 @@ struct PowerCharacterization {
   std::uint64_t net_toggles = 0;
   std::vector<double> per_op_energy_pj;  // when asked: dynamic energy of each op, in input order
   std::optional<OpenStaComparison> opensta;
+  traces::gate::DelayModel delays = traces::gate::DelayModel::zero;
+  double zero_delay_dynamic_pj = 0.0;  // under unit delay: switching + internal of the zero-delay replay
 
   double energy_pj_per_op() const;
   double toggles_per_op() const;
   // One object: top, library, structure, cells, area_um2, ops, energy_pj_per_op and its components,
-  // toggles_per_op, clock_period_ns, vectors; per_op_energy_pj when kept; opensta when run.
+  // toggles_per_op, clock_period_ns, vectors, delays; per_op_energy_pj when kept; opensta when run;
+  // under unit delay also zero_delay_dynamic_pj_per_op and glitch_factor (the ratio of dynamic
+  // switching + internal energy, unit / zero delay).
   nlohmann::json to_json() const;
 };
 

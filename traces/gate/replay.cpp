@@ -72,7 +72,10 @@ void compile_function(const BooleanFunction& function, const std::vector<NetId>&
   program.push_back({Step::store, output});
 }
 
-void run_program(const std::vector<Instruction>& program, std::uint64_t* values) {
+// `read` and `write` may be the same array (zero delay: each cell sees the outputs of the cells
+// before it in topological order) or two (unit delay: every cell sees the previous step's nets).
+void run_program(const std::vector<Instruction>& program, const std::uint64_t* read, std::uint64_t* write) {
+  const std::uint64_t* values = read;
   std::array<std::uint64_t, 64> stack{};
   std::size_t top = 0;  // stack[top - 1] is the top
   for (const Instruction& instruction : program) {
@@ -88,7 +91,7 @@ void run_program(const std::vector<Instruction>& program, std::uint64_t* values)
       case Step::and_: --top; stack[top - 1] &= stack[top]; break;
       case Step::or_: --top; stack[top - 1] |= stack[top]; break;
       case Step::xor_: --top; stack[top - 1] ^= stack[top]; break;
-      case Step::store: values[instruction.net] = stack[--top]; break;
+      case Step::store: write[instruction.net] = stack[--top]; break;
     }
   }
 }
@@ -149,6 +152,13 @@ class Replayer {
   void apply_inputs(std::size_t step, std::size_t priming_back);
   void settle_flop_outputs();
   void evaluate_and_count(std::uint64_t active, std::size_t step, bool count, ReplayResult& result);
+  // Unit delay: from the settled state, step every cell at once until nothing changes, charging
+  // every transition (glitches included); leaves values_ settled.
+  void evaluate_unit_delay(std::uint64_t active, ReplayResult& result);
+  // Charges the toggles in `toggles` (per net, lanes as bits); a driver's arcs are chosen by the
+  // related pins' toggles in `related` (the same step under zero delay, the step before under unit).
+  void charge(const std::vector<std::uint64_t>& toggles, const std::vector<std::uint64_t>& related,
+              ReplayResult& result);
   void capture_flops();
 
   const GateNetlist& netlist_;
@@ -158,6 +168,7 @@ class Replayer {
   std::vector<Flop> flops_;
   std::vector<std::uint64_t> flop_state_;
   std::vector<std::uint64_t> values_, settled_, toggle_words_;
+  std::vector<std::uint64_t> next_values_, previous_toggle_words_;  // unit delay only
   std::vector<NetId> counted_nets_;  // nets whose toggles mean something (not constants/clock)
   std::vector<NetEnergy> net_energy_;
   std::vector<double> pattern_energy_pj_;
@@ -395,33 +406,50 @@ void Replayer::capture_flops() {
 }
 
 void Replayer::evaluate_and_count(std::uint64_t active, std::size_t step, bool count, ReplayResult& result) {
-  run_program(program_, values_.data());
-  if (!count) {
-    settled_ = values_;
-    return;
-  }
-  for (NetId net : counted_nets_) {
-    std::uint64_t value = values_[net];
-    std::uint64_t toggled = (value ^ settled_[net]) & active;
-    toggle_words_[net] = toggled;
-    result.toggles_per_net[net] += popcount(toggled);
-    result.high_cycles_per_net[net] += popcount(value & active);
-    settled_[net] = value;
-  }
   const bool per_lane = options_.per_cycle_energy;
   if (per_lane) lane_energy_pj_.fill(0.0);
+  if (count && options_.delays == DelayModel::unit) {
+    evaluate_unit_delay(active, result);
+  } else {
+    run_program(program_, values_.data(), values_.data());
+    if (!count) {
+      settled_ = values_;
+      return;
+    }
+    for (NetId net : counted_nets_) toggle_words_[net] = (values_[net] ^ settled_[net]) & active;
+    charge(toggle_words_, toggle_words_, result);
+    settled_ = values_;
+  }
+  for (NetId net : counted_nets_) result.high_cycles_per_net[net] += popcount(values_[net] & active);
+  for (std::size_t lane = 0; lane < kLanes; ++lane) {
+    if (!(active >> lane & 1)) continue;
+    std::size_t index = segment_start_[lane] + step;
+    if (per_lane) result.energy_per_cycle_pj[index] = lane_energy_pj_[lane] + clock_pj_per_cycle_;
+    for (const BoundOutput& output : bound_outputs_) {
+      std::uint64_t word = 0;
+      std::size_t width = std::min<std::size_t>(output.port->bits.size(), 64);
+      for (std::size_t bit = 0; bit < width; ++bit) word |= (values_[output.port->bits[bit]] >> lane & 1) << bit;
+      (*output.values)[index] = word;
+    }
+  }
+}
+
+void Replayer::charge(const std::vector<std::uint64_t>& toggles, const std::vector<std::uint64_t>& related,
+                      ReplayResult& result) {
+  const bool per_lane = options_.per_cycle_energy;
   std::array<std::uint64_t, std::size_t{1} << kMaxArcPatternBits> masks;
   for (NetId net : counted_nets_) {
-    std::uint64_t toggled = toggle_words_[net];
+    std::uint64_t toggled = toggles[net];
     if (toggled == 0) continue;
+    result.toggles_per_net[net] += popcount(toggled);
     const NetEnergy& energy = net_energy_[net];
     std::size_t patterns = 1;
     masks[0] = toggled;
     for (std::size_t i = 0; i < energy.arc_count; ++i) {
-      std::uint64_t related = toggle_words_[arc_nets_[energy.arc_offset + i]];
+      std::uint64_t related_toggled = related[arc_nets_[energy.arc_offset + i]];
       for (std::size_t j = 0; j < patterns; ++j) {
-        masks[j + patterns] = masks[j] & related;
-        masks[j] &= ~related;
+        masks[j + patterns] = masks[j] & related_toggled;
+        masks[j] &= ~related_toggled;
       }
       patterns *= 2;
     }
@@ -438,17 +466,32 @@ void Replayer::evaluate_and_count(std::uint64_t active, std::size_t step, bool c
       }
     }
   }
-  for (std::size_t lane = 0; lane < kLanes; ++lane) {
-    if (!(active >> lane & 1)) continue;
-    std::size_t index = segment_start_[lane] + step;
-    if (per_lane) result.energy_per_cycle_pj[index] = lane_energy_pj_[lane] + clock_pj_per_cycle_;
-    for (const BoundOutput& output : bound_outputs_) {
-      std::uint64_t word = 0;
-      std::size_t width = std::min<std::size_t>(output.port->bits.size(), 64);
-      for (std::size_t bit = 0; bit < width; ++bit) word |= (values_[output.port->bits[bit]] >> lane & 1) << bit;
-      (*output.values)[index] = word;
+}
+
+void Replayer::evaluate_unit_delay(std::uint64_t active, ReplayResult& result) {
+  // Step 0: the inputs and the flop outputs change (values_ already holds them).
+  for (NetId net : counted_nets_) toggle_words_[net] = (values_[net] ^ settled_[net]) & active;
+  std::fill(previous_toggle_words_.begin(), previous_toggle_words_.end(), 0);
+  charge(toggle_words_, previous_toggle_words_, result);
+  // An acyclic network settles within its depth; more steps than cells means a combinational loop.
+  for (std::size_t steps = 0;; ++steps) {
+    if (steps > netlist_.cells().size() + 1) {
+      throw Error("unit-delay replay of '" + netlist_.top() + "' does not settle (a combinational loop?)");
     }
+    next_values_ = values_;
+    run_program(program_, values_.data(), next_values_.data());
+    previous_toggle_words_.swap(toggle_words_);
+    bool changed = false;
+    for (NetId net : counted_nets_) {
+      const std::uint64_t differ = next_values_[net] ^ values_[net];
+      changed |= differ != 0;
+      toggle_words_[net] = differ & active;
+    }
+    values_.swap(next_values_);
+    if (!changed) break;
+    charge(toggle_words_, previous_toggle_words_, result);
   }
+  settled_ = values_;
 }
 
 ReplayResult Replayer::run(const std::map<std::string, std::vector<std::uint64_t>>& inputs) {
@@ -494,6 +537,7 @@ ReplayResult Replayer::run(const std::map<std::string, std::vector<std::uint64_t
     start += segment_length_[lane];
   }
   toggle_words_.assign(netlist_.net_count(), 0);
+  previous_toggle_words_.assign(netlist_.net_count(), 0);
   flop_state_.assign(flops_.size(), 0);
   for (std::size_t back = total > 0 ? std::max<std::size_t>(options_.priming_vectors, 1) : 0; back > 0; --back) {
     settle_flop_outputs();

@@ -15,7 +15,14 @@
 // and lane (all arcs when none did; flip-flop outputs use their clock arcs), plus the passive
 // internal power of every input pin the net drives. Clock: each flip-flop's clock-pin internal
 // power on both edges of every cycle (the clock port is not a simulated net). Leakage: Σ cell
-// leakage × cycles × period. Glitches are not seen (zero delay).
+// leakage × cycles × period. Under zero delay (the default) glitches are not seen.
+//
+// DelayModel::unit also charges glitches: after the inputs and flop outputs change, every
+// combinational cell switches one unit after its inputs (all cells step together, transport
+// delay) until the network settles, and every transition of every net is charged, a driver's
+// arcs chosen by the related pins that toggled one step earlier. The settled values (outputs,
+// flop inputs) equal zero delay's. Equal delays are a coarse stand-in for the library's: the
+// research note (research/power.md §3.3) measured 1.25-1.9x with OSU018 path delays in Icarus.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,7 +33,10 @@
 
 namespace tessera::traces::gate {
 
+enum class DelayModel { zero, unit };
+
 struct ReplayOptions {
+  DelayModel delays = DelayModel::zero;
   double clock_period_ns = 10.0;
   // Slew at every cell input. Unset: default_input_transition_ns(netlist).
   std::optional<double> input_transition_ns;

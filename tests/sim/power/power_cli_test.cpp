@@ -47,6 +47,36 @@ TEST(PowerCli, CharacterizePrintsJsonWithAllFields) {
   EXPECT_EQ(nlohmann::json::parse(io::read_file(dir.file("power.json"))), j);
 }
 
+// --delays unit: the same circuit priced with its glitches, and the ratio to zero delay.
+TEST(PowerCli, UnitDelaysReportTheGlitchFactor) {
+  TESSERA_SKIP_WITHOUT_YOSYS();
+  auto args = mul8s_args();
+  for (const char* a : {"--top", "tessera_mul8s", "--lib", "osu018", "--ops", "2000", "--delays", "unit"}) args.push_back(a);
+  const auto unit = tessera::test::run_tessera(args);
+  ASSERT_EQ(unit.exit_code, 0) << unit.err;
+  const auto j = nlohmann::json::parse(unit.out);
+  EXPECT_EQ(j.at("delays"), "unit");
+  const double dynamic = j.at("switching_pj_per_op").get<double>() + j.at("internal_pj_per_op").get<double>();
+  EXPECT_NEAR(j.at("glitch_factor").get<double>(), dynamic / j.at("zero_delay_dynamic_pj_per_op").get<double>(), 1e-9);
+  EXPECT_GT(j.at("glitch_factor").get<double>(), 1.1);  // an array multiplier glitches
+
+  args.pop_back();
+  args.push_back("zero");
+  const auto zero = tessera::test::run_tessera(args);
+  ASSERT_EQ(zero.exit_code, 0) << zero.err;
+  const auto z = nlohmann::json::parse(zero.out);
+  EXPECT_EQ(z.at("delays"), "zero");
+  EXPECT_FALSE(z.contains("glitch_factor"));
+  EXPECT_NEAR(z.at("switching_pj_per_op").get<double>() + z.at("internal_pj_per_op").get<double>(),
+              j.at("zero_delay_dynamic_pj_per_op").get<double>(), 1e-9);
+
+  args.pop_back();
+  args.push_back("sdf");
+  const auto bad = tessera::test::run_tessera(args);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("expected zero or unit"), std::string::npos) << bad.err;
+}
+
 TEST(PowerCli, BadUsageExitsWithTwoAndAClearMessage) {
   auto args = mul8s_args();
   for (const char* a : {"--top", "tessera_mul8s", "--lib", "tsmc7"}) args.push_back(a);

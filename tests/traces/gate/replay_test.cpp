@@ -280,6 +280,98 @@ TEST(Replay, ShareOfAReplayAddsUpToItsTotal) {
   EXPECT_DOUBLE_EQ(share_of(ReplayResult{}, 1.0, 3).total_pj(), 0.0);  // nothing replayed
 }
 
+// y = a XOR not(not(a)): constant 0 once settled, so zero delay sees no toggle on y; under unit
+// delay a reaches the XOR two steps before its inverted copy does, and y pulses on every edge of a.
+TEST(Replay, UnitDelayChargesTheGlitchZeroDelayCannotSee) {
+  GateNetlist netlist = load_text(R"({"modules": {"glitch": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "y": {"direction": "output", "bits": [5]}},
+    "cells": {"u1": {"type": "INVX1", "connections": {"A": [2], "Y": [3]}},
+              "u2": {"type": "INVX1", "connections": {"A": [3], "Y": [4]}},
+              "u3": {"type": "XOR2X1", "connections": {"A": [2], "B": [4], "Y": [5]}}}}}})",
+                                  "glitch");
+  std::vector<std::uint64_t> a;
+  for (int t = 0; t < 11; ++t) a.push_back(t & 1);
+  ReplayOptions options;
+  options.per_cycle_energy = true;
+  const ReplayResult zero = replay(netlist, {{"a", a}}, options);
+  options.delays = DelayModel::unit;
+  const ReplayResult unit = replay(netlist, {{"a", a}}, options);
+  EXPECT_EQ(zero.net_toggles, 30u);       // a, !a, a: 10 edges each
+  EXPECT_EQ(unit.net_toggles, 30u + 20u);  // + y up and down on each of the 10 edges
+  const NetId y = netlist.outputs().at(0).bits.at(0);
+  EXPECT_EQ(zero.toggles_per_net[y], 0u);
+  EXPECT_EQ(unit.toggles_per_net[y], 20u);
+  EXPECT_EQ(unit.outputs.at("y"), zero.outputs.at("y"));  // settled values are zero delay's
+  EXPECT_EQ(unit.high_cycles_per_net, zero.high_cycles_per_net);
+  EXPECT_GT(unit.energy.switching_pj, zero.energy.switching_pj);
+  EXPECT_GT(unit.energy.internal_pj, zero.energy.internal_pj);
+  double per_cycle_sum = 0.0;
+  for (double e : unit.energy_per_cycle_pj) per_cycle_sum += e;
+  EXPECT_NEAR(per_cycle_sum, unit.energy.switching_pj + unit.energy.internal_pj + unit.energy.clock_pj, 1e-12);
+}
+
+// Without reconvergent paths there is nothing to glitch: unit delay charges what zero delay does.
+TEST(Replay, UnitDelayEqualsZeroDelayOnAChain) {
+  GateNetlist netlist = load_text(R"({"modules": {"chain": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "y": {"direction": "output", "bits": [5]}},
+    "cells": {"u1": {"type": "INVX1", "connections": {"A": [2], "Y": [3]}},
+              "u2": {"type": "INVX1", "connections": {"A": [3], "Y": [4]}},
+              "u3": {"type": "INVX1", "connections": {"A": [4], "Y": [5]}}}}}})",
+                                  "chain");
+  const std::vector<std::uint64_t> a = {0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0};
+  ReplayOptions options;
+  const ReplayResult zero = replay(netlist, {{"a", a}}, options);
+  options.delays = DelayModel::unit;
+  const ReplayResult unit = replay(netlist, {{"a", a}}, options);
+  EXPECT_EQ(unit.toggles_per_net, zero.toggles_per_net);
+  EXPECT_NEAR(unit.energy.switching_pj, zero.energy.switching_pj, 1e-12);
+  EXPECT_NEAR(unit.energy.internal_pj, zero.energy.internal_pj, 1e-12);
+}
+
+// Two inputs meeting after unequal paths do glitch: NAND(!a, b) sees b a step before !a.
+TEST(Replay, UnitDelaySeesUnequalArrivalAtAGate) {
+  GateNetlist netlist = load_text(R"({"modules": {"meet": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "b": {"direction": "input", "bits": [6]},
+              "y": {"direction": "output", "bits": [4]}},
+    "cells": {"u1": {"type": "INVX1", "connections": {"A": [2], "Y": [3]}},
+              "u2": {"type": "NAND2X1", "connections": {"A": [3], "B": [6], "Y": [4]}}}}}})",
+                                  "meet");
+  // a = b: when both rise, the NAND sees b = 1 a step before !a falls, so y dips for one step;
+  // when both fall, b = 0 already holds y at 1 while !a rises.
+  const std::vector<std::uint64_t> a = {0, 1, 0, 1, 0, 1}, b = {0, 1, 0, 1, 0, 1};
+  ReplayOptions options;
+  const ReplayResult zero = replay(netlist, {{"a", a}, {"b", b}}, options);
+  options.delays = DelayModel::unit;
+  const ReplayResult unit = replay(netlist, {{"a", a}, {"b", b}}, options);
+  const NetId y = netlist.outputs().at(0).bits.at(0);
+  EXPECT_EQ(zero.toggles_per_net[y], 0u);  // y = !(!a & a) = 1 throughout once settled
+  EXPECT_EQ(unit.toggles_per_net[y], 2u * 3u);  // a pulse on each of the three rising edges
+  EXPECT_EQ(unit.outputs.at("y"), zero.outputs.at("y"));
+}
+
+// The exact multiplier under unit delay: the same products, more energy (its array glitches; the
+// research note measured 1.25-1.9x with real path delays on EvoApprox designs).
+TEST(Replay, UnitDelayMultiplierGlitchesAndKeepsItsProducts) {
+  auto json = test::yosys_netlist(test::kMultiplierVerilog, "mul8s", test::osu018_library());
+  if (!json) GTEST_SKIP() << "yosys is not on PATH";
+  GateNetlist netlist = load_yosys_netlist(*json, "mul8s", osu018());
+  const auto inputs = random_operands(3000, 13);
+  ReplayOptions options;
+  const ReplayResult zero = replay(netlist, inputs, options);
+  options.delays = DelayModel::unit;
+  const ReplayResult unit = replay(netlist, inputs, options);
+  EXPECT_EQ(unit.outputs.at("p"), zero.outputs.at("p"));
+  const double glitch_factor = (unit.energy.switching_pj + unit.energy.internal_pj) /
+                               (zero.energy.switching_pj + zero.energy.internal_pj);
+  std::printf("exact 8x8 multiplier, OSU018, unit delay: %.3f x the zero-delay dynamic energy, %.2f x the toggles\n",
+              glitch_factor, static_cast<double>(unit.net_toggles) / static_cast<double>(zero.net_toggles));
+  EXPECT_GT(glitch_factor, 1.2);
+  EXPECT_LT(glitch_factor, 4.0);
+  for (std::size_t net = 0; net < netlist.net_count(); ++net) {
+    EXPECT_GE(unit.toggles_per_net[net], zero.toggles_per_net[net]) << "net " << net;  // glitches only add
+  }
+}
+
 TEST(Replay, EnergyPerOpOsu018) { report_energy_per_op(test::osu018_library(), 12.0, 26.0); }
 TEST(Replay, EnergyPerOpSky130) { report_energy_per_op(test::sky130_synthesis_library(), 1.5, 3.5); }
 
