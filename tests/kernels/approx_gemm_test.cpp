@@ -14,17 +14,12 @@
 #include "golden/common/error.h"
 #include "kernels/approx/approx_gemm.h"
 #include "kernels/common/int8_gemm.h"
+#include "tests/kernels/kernel_test_inputs.h"
 
 namespace tessera::kernels {
 namespace {
 
-std::vector<std::int8_t> random_codes(std::size_t count, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::uniform_int_distribution<int> dist(-128, 127);
-  std::vector<std::int8_t> v(count);
-  for (auto& x : v) x = static_cast<std::int8_t>(dist(gen));
-  return v;
-}
+using test_inputs::random_codes;
 
 std::int64_t l1(const std::vector<std::int32_t>& v) {
   std::int64_t s = 0;

@@ -80,21 +80,7 @@ TEST(GpuMxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
   // subnormal policy.
   SKIP_WITHOUT_CUDA();
   for (ElementFormat format : mx::kAllElementFormats) {
-    std::vector<float> grid;
-    for (unsigned c = 0; c < mx::code_count(format); ++c) {
-      const float v = mx::element_to_float(static_cast<std::uint8_t>(c), format);
-      if (std::isfinite(v) && v >= 0.0f) grid.push_back(v);
-    }
-    std::sort(grid.begin(), grid.end());
-    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-    std::vector<float> row;
-    for (std::size_t i = 0; i + 1 < grid.size(); ++i) {
-      const float mid = (grid[i] + grid[i + 1]) / 2.0f;
-      row.insert(row.end(), {mid, std::nextafter(mid, 0.0f), std::nextafter(mid, 1e30f), grid[i]});
-    }
-    row.push_back(grid.back() * 1.0625f);
-    row.push_back(grid.back() * 1.5f);
-    row.push_back(grid.back());
+    const std::vector<float> row = gpu_test::tie_row(format);
     for (int shift : {0, 5, -9, -130, 100}) {
       for (float sign : {1.0f, -1.0f}) {
         std::vector<float> v(row.size());

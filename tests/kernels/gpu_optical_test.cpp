@@ -19,29 +19,9 @@ namespace {
 
 using gpu_test::bits_of;
 
-optical::Matrix random_matrix(std::size_t rows, std::size_t cols, float scale, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> d(0.0f, scale);
-  optical::Matrix mat{rows, cols, std::vector<float>(rows * cols)};
-  for (auto& x : mat.data) x = d(gen);
-  return mat;
-}
 
-optical::OpticalGemmSpec spec_of(bool split, bool noise, std::uint32_t levels) {
-  optical::OpticalGemmSpec spec;
-  spec.input = optical::make_quantizer(levels, -2.0f, 2.0f, 0.0f, "input");
-  spec.weight = optical::make_quantizer(levels, -1.0f, 1.0f, 0.05f, "weight");
-  spec.output.adc = optical::make_quantizer(levels, split ? 0.0f : -40.0f, 40.0f, 0.0f, "output");
-  spec.split_signs = split;
-  if (split) spec.negative_output.adc = optical::make_quantizer(levels, 0.0f, 40.0f, 0.0f, "negative output");
-  if (noise) {
-    spec.output.detector_noise_lsb = 0.7;
-    spec.output.shot_noise_photons_full_scale = 5000.0;
-    spec.negative_output.detector_noise_lsb = 0.3;
-    spec.negative_output.shot_noise_photons_full_scale = 800.0;
-  }
-  return spec;
-}
+using test_inputs::random_matrix;
+constexpr auto spec_of = test_inputs::optical_spec;
 
 void expect_cuda_equals_cpu(const optical::Matrix& x, const optical::Matrix& w, const std::vector<float>& bias,
                             const optical::OpticalGemmSpec& spec, const optical::CallKey& key, const std::string& what) {

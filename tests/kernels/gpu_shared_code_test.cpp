@@ -33,6 +33,7 @@
 #include "kernels/mx/block_accumulate.h"
 #include "kernels/mx/block_tiles.h"
 #include "kernels/optical/optical_elementwise.h"
+#include "tests/kernels/kernel_test_inputs.h"
 #include "tests/kernels/gpu_test_support.h"
 
 namespace tessera::kernels {
@@ -263,18 +264,7 @@ TEST(SharedCode, OpticalReplayEqualsGolden) {
   for (bool split : {false, true}) {
     for (bool noise : {false, true}) {
       for (std::uint32_t levels : {16u, 255u, 256u}) {
-        optical::OpticalGemmSpec spec;
-        spec.input = optical::make_quantizer(levels, -2.0f, 2.0f, 0.0f, "input");
-        spec.weight = optical::make_quantizer(levels, -1.0f, 1.0f, 0.05f, "weight");
-        spec.output.adc = optical::make_quantizer(levels, split ? 0.0f : -40.0f, 40.0f, 0.0f, "output");
-        spec.split_signs = split;
-        if (split) spec.negative_output.adc = optical::make_quantizer(levels, 0.0f, 40.0f, 0.0f, "negative");
-        if (noise) {
-          spec.output.detector_noise_lsb = 0.7;
-          spec.output.shot_noise_photons_full_scale = 5000.0;
-          spec.negative_output.detector_noise_lsb = 0.3;
-          spec.negative_output.shot_noise_photons_full_scale = 800.0;
-        }
+        const optical::OpticalGemmSpec spec = test_inputs::optical_spec(split, noise, levels);
         std::normal_distribution<float> d(0.0f, 1.0f);
         optical::Matrix x{7, 65, std::vector<float>(7 * 65)}, w{9, 65, std::vector<float>(9 * 65)};
         for (auto& v : x.data) v = 1.5f * d(gen);

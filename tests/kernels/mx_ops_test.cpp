@@ -21,6 +21,7 @@
 #include "kernels/mx/encode_search.h"
 #include "kernels/mx/exact_add.h"
 #include "kernels/mx/mx_ops.h"
+#include "tests/kernels/kernel_test_inputs.h"
 
 namespace tessera::kernels {
 namespace {
@@ -28,23 +29,10 @@ namespace {
 using mx::Accumulation;
 using mx::ElementFormat;
 
-std::vector<std::uint32_t> bits_of(const std::vector<float>& v) {
-  std::vector<std::uint32_t> b(v.size());
-  std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
-  return b;
-}
+using test_inputs::bits_of;
+using test_inputs::random_values;
 
 // Values whose magnitudes spread over `decades` binary orders per row, with a row-dependent offset.
-std::vector<float> random_values(std::size_t rows, std::size_t cols, std::uint32_t seed, int spread = 8,
-                                 int offset = 0) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::uniform_int_distribution<int> exp(-spread, spread);
-  std::vector<float> v(rows * cols);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < cols; ++c) v[r * cols + c] = std::ldexp(normal(gen), exp(gen) + offset);
-  return v;
-}
 
 void inject_specials(std::vector<float>& v, std::size_t cols) {
   if (v.size() < 3 * cols) return;
@@ -101,21 +89,7 @@ TEST(MxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
   // and past it, at several scales and in the subnormal range of FP32: the deterministic encoder
   // must tie-break and saturate exactly as golden.
   for (ElementFormat format : mx::kAllElementFormats) {
-    std::vector<float> grid;
-    for (unsigned c = 0; c < mx::code_count(format); ++c) {
-      const float v = mx::element_to_float(static_cast<std::uint8_t>(c), format);
-      if (std::isfinite(v) && v >= 0.0f) grid.push_back(v);
-    }
-    std::sort(grid.begin(), grid.end());
-    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-    std::vector<float> row;
-    for (std::size_t i = 0; i + 1 < grid.size(); ++i) {
-      const float mid = (grid[i] + grid[i + 1]) / 2.0f;  // exact: few significant bits
-      row.insert(row.end(), {mid, std::nextafter(mid, 0.0f), std::nextafter(mid, 1e30f), grid[i]});
-    }
-    row.push_back(grid.back() * 1.0625f);
-    row.push_back(grid.back() * 1.5f);
-    row.push_back(grid.back());
+    const std::vector<float> row = test_inputs::tie_row(format);
     for (int shift : {0, 5, -9, -130, 100}) {
       for (float sign : {1.0f, -1.0f}) {
         std::vector<float> v(row.size());
@@ -152,13 +126,7 @@ TEST(MxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
 // either side of each, zeros, FP32 subnormals and FLT_MAX, both signs: the inputs on which a
 // boundary search could go wrong.
 std::vector<float> boundary_values(ElementFormat format, int x) {
-  std::vector<float> grid;
-  for (unsigned c = 0; c < mx::code_count(format); ++c) {
-    const float v = mx::element_to_float(static_cast<std::uint8_t>(c), format);
-    if (std::isfinite(v) && v >= 0.0f) grid.push_back(v);
-  }
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  const std::vector<float> grid = test_inputs::element_magnitudes(format);
   std::vector<float> magnitudes = {0.0f, mx::float_from_bits(1), mx::float_from_bits(0x7FFFFF),
                                    mx::float_from_bits(0x800000), std::numeric_limits<float>::max()};
   for (std::size_t i = 0; i < grid.size(); ++i) {

@@ -14,38 +14,14 @@
 #include "kernels/optical/adc_draws.h"
 #include "kernels/optical/optical_gemm.h"
 #include "kernels/optical/quantize_operand.h"
+#include "tests/kernels/kernel_test_inputs.h"
 
 namespace tessera::kernels {
 namespace {
 
-optical::Matrix random_matrix(std::size_t rows, std::size_t cols, float scale, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> d(0.0f, scale);
-  optical::Matrix mat{rows, cols, std::vector<float>(rows * cols)};
-  for (auto& x : mat.data) x = d(gen);
-  return mat;
-}
-
-std::vector<std::uint32_t> bits_of(const std::vector<float>& v) {
-  std::vector<std::uint32_t> b(v.size());
-  std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
-  return b;
-}
-
-optical::OpticalGemmSpec spec_of(bool split, bool noise, std::uint32_t levels) {
-  optical::OpticalGemmSpec spec;
-  spec.input = optical::make_quantizer(levels, -2.0f, 2.0f, 0.0f, "input");
-  spec.weight = optical::make_quantizer(levels, -1.0f, 1.0f, 0.05f, "weight");
-  spec.output.adc = optical::make_quantizer(levels, split ? 0.0f : -40.0f, 40.0f, 0.0f, "output");
-  spec.split_signs = split;
-  if (split) spec.negative_output.adc = optical::make_quantizer(levels, 0.0f, 40.0f, 0.0f, "negative output");
-  if (noise) {
-    spec.output.detector_noise_lsb = 0.7;
-    spec.output.shot_noise_photons_full_scale = 5000.0;
-    spec.negative_output.detector_noise_lsb = 0.3;
-  }
-  return spec;
-}
+using test_inputs::bits_of;
+using test_inputs::random_matrix;
+constexpr auto spec_of = test_inputs::optical_spec;
 
 TEST(OpticalGemm, CpuTwinEqualsGolden) {
   struct Shape { std::size_t m, n, k; };
