@@ -249,6 +249,7 @@ SupportReport approx_gemm_supports(Backend backend, std::size_t m, std::size_t n
   SupportReport device = cuda_available();
   if (!device) return device;
   if (m > 0x7FFFFFFFu || n > 0x7FFFFFFFu) return SupportReport::no("M or N exceeds 2^31 - 1");
+  if (SupportReport grid = cuda_grid_supports(m, n, cuda::kTableKernelTile, cuda::kTableKernelTile); !grid) return grid;
   return cuda::approx_gemm_device_supports();
 #else
   return cuda_available();

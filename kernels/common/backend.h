@@ -5,6 +5,7 @@
 // taking a Backend. Before running, a caller asks `supports(...)` for that op; a SupportReport
 // with ok == false carries the reason in words, and the caller falls back (CUDA -> CPU twin ->
 // golden). Running an op that is not supported throws tessera::ConfigError with the same reason.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ struct SupportReport {
 // Whether this build has the CUDA kernels and a device to run them on; the reason when not
 // ("built without CUDA", "no CUDA device: <cudaGetErrorString>").
 SupportReport cuda_available();
+
+// The CUDA kernels' 2-D launches put tiles of output rows on grid x (up to 2^31 - 1 blocks) and
+// tiles of output columns on grid y (up to 65535): whether `rows` x `columns` outputs fit.
+SupportReport cuda_grid_supports(std::size_t rows, std::size_t columns, std::size_t rows_per_block,
+                                 std::size_t columns_per_block);
 
 // Throws ConfigError("<op>: <reason>") when the report says no.
 void require(const SupportReport& report, std::string_view op);

@@ -536,7 +536,11 @@ SupportReport mx_gemm_supports(Backend backend, const mx::QuantizedRows& a, cons
                              std::string(mx::element_format_name(a.format)) + " x " +
                              std::string(mx::element_format_name(b_nk.format)));
   }
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+  return cuda_grid_supports(a.rows, b_nk.rows, cuda::kMxCoreTile, cuda::kMxCoreTile);
+#else
   return SupportReport::yes();
+#endif
 }
 
 std::vector<float> mx_gemm(Backend backend, const mx::QuantizedRows& a, const mx::QuantizedRows& b_nk,

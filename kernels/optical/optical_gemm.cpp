@@ -134,7 +134,13 @@ SupportReport optical_gemm_supports(Backend backend, const optical::Matrix& x, c
     if (bound >= 9223372036854775808.0L) {
       return SupportReport::no("K * (L_in - 1) * (L_w - 1) >= 2^63: golden optical_gemm rejects it too");
     }
-    return cuda_available();
+    SupportReport device = cuda_available();
+    if (!device) return device;
+#if defined(TESSERA_KERNELS_HAVE_CUDA)
+    return cuda_grid_supports(x.rows, w.rows, cuda::kOpticalTile, cuda::kOpticalTile);
+#else
+    return device;
+#endif
   }
   if (bound >= 9007199254740992.0L) {
     return SupportReport::no("K * (L_in - 1) * (L_w - 1) >= 2^53: the code sums would not be exact in double; "

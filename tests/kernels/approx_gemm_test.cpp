@@ -231,3 +231,20 @@ TEST(Int8Gemm, EqualsNaiveOnOddShapesIncludingWraparound) {
 
 }  // namespace
 }  // namespace tessera::kernels
+
+namespace tessera::kernels {
+namespace {
+
+// The CUDA launches' grid limit is a supports() reason (the caller falls back), not a launch error.
+TEST(Backend, CudaGridLimitIsAReasonToFallBack) {
+  EXPECT_TRUE(cuda_grid_supports(5, 65535u * 64u, 64, 64).ok);
+  const SupportReport wide = cuda_grid_supports(5, 65535u * 64u + 1u, 64, 64);
+  EXPECT_FALSE(wide.ok);
+  EXPECT_NE(wide.reason.find("65535"), std::string::npos) << wide.reason;
+  EXPECT_NE(wide.reason.find("CPU twin"), std::string::npos) << wide.reason;
+  EXPECT_TRUE(cuda_grid_supports(std::size_t{1} << 34, 16, 16, 16).ok);   // rows on x: 2^30 tiles
+  EXPECT_FALSE(cuda_grid_supports(std::size_t{1} << 40, 16, 16, 16).ok);  // 2^36 tiles
+}
+
+}  // namespace
+}  // namespace tessera::kernels

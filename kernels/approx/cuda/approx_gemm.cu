@@ -15,8 +15,8 @@
 namespace tessera::kernels::cuda {
 namespace {
 
-constexpr int kTileM = 64;        // output rows per thread block
-constexpr int kTileN = 64;        // output columns per thread block
+constexpr int kTileM = kTableKernelTile;  // output rows per thread block
+constexpr int kTileN = kTableKernelTile;  // output columns per thread block
 constexpr int kTileK = 32;        // reduction slice staged in shared memory
 constexpr int kThreads = 256;     // 16 x 16 threads, each 4 x 4 outputs
 constexpr int kTableBytes = 65536 * 2;

@@ -14,6 +14,9 @@
 
 namespace tessera::kernels::cuda {
 
+// The table kernel's thread block: 64 x 64 outputs (rows on grid x, columns on grid y).
+inline constexpr int kTableKernelTile = 64;
+
 // A M x K, W N x K, out M x N (M, N >= 1), as golden approx_gemm.
 void approx_gemm(const ApproxPlan& plan, const std::int8_t* activations, const std::int8_t* weights, std::size_t m,
                  std::size_t n, std::size_t k, std::int32_t* out);

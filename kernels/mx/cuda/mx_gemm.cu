@@ -30,7 +30,7 @@
 namespace tessera::kernels::cuda {
 namespace {
 
-constexpr int kTile = 16;  // 16 x 16 outputs per thread block, K staged 16 at a time
+constexpr int kTile = kMxCoreTile;  // 16 x 16 outputs per thread block, K staged 16 at a time
 
 // How a finished block sum enters the accumulator.
 struct AddF32 {

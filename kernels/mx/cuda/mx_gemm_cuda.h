@@ -11,6 +11,9 @@
 
 namespace tessera::kernels::cuda {
 
+// The SIMT core's thread block: 16 x 16 outputs (rows on grid x, columns on grid y).
+inline constexpr int kMxCoreTile = 16;
+
 // FP32 core (FP4/FP6/INT8): the caller guarantees |S_j| < 2^24 (block_size * max_a * max_b).
 // Runs on int8 tensor cores when every unit of both operands lies in [-128, 127].
 void mx_gemm_core(const std::int32_t* units_a, const std::int32_t* units_b, const double* pow_a,

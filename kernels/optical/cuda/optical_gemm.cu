@@ -19,7 +19,7 @@
 namespace tessera::kernels::cuda {
 namespace {
 
-constexpr int kTile = 16;           // 16 x 16 outputs per thread block, K staged 16 at a time
+constexpr int kTile = kOpticalTile;  // 16 x 16 outputs per thread block, K staged 16 at a time
 constexpr int kElementThreads = 256;
 
 __global__ void activation_codes_kernel(const float* __restrict__ x, std::size_t count,
