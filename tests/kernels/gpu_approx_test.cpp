@@ -92,32 +92,7 @@ TEST(GpuApproxGemm, DeepestKOnBothKernels) {
 
 TEST(GpuApproxConv2d, EqualsCpuTwin) {
   SKIP_WITHOUT_CUDA();
-  std::vector<approx::Conv2dShape> shapes;
-  {
-    approx::Conv2dShape s;  // 3x3, pad 1, odd sizes
-    s.batch = 2; s.in_channels = 3; s.in_height = 7; s.in_width = 9; s.out_channels = 5;
-    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
-    shapes.push_back(s);
-  }
-  {
-    approx::Conv2dShape s;  // stride, dilation, asymmetric kernel, groups
-    s.batch = 1; s.in_channels = 4; s.in_height = 11; s.in_width = 13; s.out_channels = 6;
-    s.kernel_height = 3; s.kernel_width = 2; s.stride_h = 2; s.stride_w = 3; s.pad_h = 2; s.pad_w = 1;
-    s.dilation_h = 2; s.dilation_w = 1; s.groups = 2;
-    shapes.push_back(s);
-  }
-  {
-    approx::Conv2dShape s;  // depthwise, 1x1 output rows
-    s.batch = 3; s.in_channels = 5; s.in_height = 1; s.in_width = 33; s.out_channels = 5;
-    s.kernel_height = 1; s.kernel_width = 5; s.pad_w = 2; s.groups = 5;
-    shapes.push_back(s);
-  }
-  {
-    approx::Conv2dShape s;  // deep reduction: K = 64 * 3 * 3 = 576
-    s.batch = 1; s.in_channels = 64; s.in_height = 8; s.in_width = 8; s.out_channels = 7;
-    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
-    shapes.push_back(s);
-  }
+  const std::vector<approx::Conv2dShape> shapes = test_inputs::conv_shapes();
   std::vector<std::string> names = {"exact", "trunc4", "bam_h2_v5", "mitchell"};
   for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
   std::uint32_t seed = 100;

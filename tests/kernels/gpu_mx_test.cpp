@@ -25,16 +25,7 @@ using gpu_test::random_values;
 using mx::Accumulation;
 using mx::ElementFormat;
 
-void inject_specials(std::vector<float>& v, std::size_t cols) {
-  if (v.size() < 3 * cols) return;
-  v[1] = std::numeric_limits<float>::quiet_NaN();                                   // row 0: a NaN block
-  v[cols + 2] = std::numeric_limits<float>::infinity();                             // row 1: an Inf block
-  for (std::size_t c = 0; c < cols; ++c) v[2 * cols + c] = (c % 2) ? -0.0f : 0.0f;  // row 2: zeros
-  if (v.size() >= 5 * cols) {
-    for (std::size_t c = 0; c < cols; ++c) v[3 * cols + c] = std::ldexp(1.0f + c % 7, -140);  // subnormals
-    for (std::size_t c = 0; c < cols; ++c) v[4 * cols + c] = std::ldexp(-1.0f - c % 5, 125);  // near FLT_MAX
-  }
-}
+using test_inputs::inject_specials;
 
 std::string name_of(ElementFormat f) { return std::string(mx::element_format_name(f)); }
 

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
+#include "golden/approx/conv.h"
 #include "golden/mx/element_format.h"
 #include "golden/optical/matmul.h"
 #include "golden/optical/matrix.h"
@@ -66,6 +68,57 @@ inline std::vector<float> tie_row(mx::ElementFormat format) {
   row.push_back(grid.back() * 1.5f);
   row.push_back(grid.back());
   return row;
+}
+
+// Convolutions that exercise every index path: odd sizes with padding; stride, dilation, an
+// asymmetric kernel and groups; depthwise with 1-row outputs; no padding; a deep reduction.
+inline std::vector<approx::Conv2dShape> conv_shapes() {
+  std::vector<approx::Conv2dShape> shapes;
+  {
+    approx::Conv2dShape s;  // 3x3, pad 1, odd sizes
+    s.batch = 2; s.in_channels = 3; s.in_height = 7; s.in_width = 9; s.out_channels = 5;
+    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // stride, dilation, asymmetric kernel, groups
+    s.batch = 1; s.in_channels = 4; s.in_height = 11; s.in_width = 13; s.out_channels = 6;
+    s.kernel_height = 3; s.kernel_width = 2; s.stride_h = 2; s.stride_w = 3; s.pad_h = 2; s.pad_w = 1;
+    s.dilation_h = 2; s.dilation_w = 1; s.groups = 2;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // depthwise, 1x1 output rows
+    s.batch = 3; s.in_channels = 5; s.in_height = 1; s.in_width = 33; s.out_channels = 5;
+    s.kernel_height = 1; s.kernel_width = 5; s.pad_w = 2; s.groups = 5;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // no padding, stride and dilation: every row's field inside the input
+    s.batch = 2; s.in_channels = 3; s.in_height = 9; s.in_width = 10; s.out_channels = 4;
+    s.kernel_height = 3; s.kernel_width = 3; s.stride_h = 2; s.stride_w = 1; s.dilation_h = 1; s.dilation_w = 2;
+    shapes.push_back(s);
+  }
+  {
+    approx::Conv2dShape s;  // deep reduction: K = 64 * 3 * 3 = 576
+    s.batch = 1; s.in_channels = 64; s.in_height = 8; s.in_width = 8; s.out_channels = 7;
+    s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
+    shapes.push_back(s);
+  }
+  return shapes;
+}
+
+// MX rows with the special blocks: row 0 holds a NaN, row 1 an Inf, row 2 signed zeros, row 3 FP32
+// subnormals, row 4 values near FLT_MAX (each where the rows exist).
+inline void inject_specials(std::vector<float>& v, std::size_t cols) {
+  if (v.size() < 3 * cols) return;
+  v[1] = std::numeric_limits<float>::quiet_NaN();
+  v[cols + 2] = std::numeric_limits<float>::infinity();
+  for (std::size_t c = 0; c < cols; ++c) v[2 * cols + c] = (c % 2) ? -0.0f : 0.0f;
+  if (v.size() >= 5 * cols) {
+    for (std::size_t c = 0; c < cols; ++c) v[3 * cols + c] = std::ldexp(1.0f + c % 7, -140);
+    for (std::size_t c = 0; c < cols; ++c) v[4 * cols + c] = std::ldexp(-1.0f - c % 5, 125);
+  }
 }
 
 inline optical::Matrix random_matrix(std::size_t rows, std::size_t cols, float scale, std::uint32_t seed) {

@@ -32,18 +32,7 @@ using mx::ElementFormat;
 using test_inputs::bits_of;
 using test_inputs::random_values;
 
-// Values whose magnitudes spread over `decades` binary orders per row, with a row-dependent offset.
-
-void inject_specials(std::vector<float>& v, std::size_t cols) {
-  if (v.size() < 3 * cols) return;
-  v[1] = std::numeric_limits<float>::quiet_NaN();                    // row 0: a NaN block
-  v[cols + 2] = std::numeric_limits<float>::infinity();              // row 1: an Inf block
-  for (std::size_t c = 0; c < cols; ++c) v[2 * cols + c] = (c % 2) ? -0.0f : 0.0f;  // row 2: zeros
-  if (v.size() >= 5 * cols) {
-    for (std::size_t c = 0; c < cols; ++c) v[3 * cols + c] = std::ldexp(1.0f + c % 7, -140);  // subnormals
-    for (std::size_t c = 0; c < cols; ++c) v[4 * cols + c] = std::ldexp(-1.0f - c % 5, 125);  // near FLT_MAX
-  }
-}
+using test_inputs::inject_specials;
 
 TEST(MxQuantize, CpuTwinEqualsGoldenEveryFormatAndPreset) {
   struct Shape { std::size_t rows, cols, block; };
