@@ -128,10 +128,11 @@ void run_power_characterize(const PowerCharacterizeOptions& options, const CLI::
   spec.clock_period_ns = options.clock_period_ns;
   spec.per_op_energy = options.per_op_energy;
   spec.opensta = options.opensta;
-  if (options.delays != "zero" && options.delays != "unit") {
-    throw InputError("power characterize: --delays '" + options.delays + "': expected zero or unit");
+  const auto delays = traces::gate::delay_model_named(options.delays);
+  if (!delays) {
+    throw InputError("power characterize: --delays '" + options.delays + "': expected zero, unit or liberty");
   }
-  spec.delays = options.delays == "unit" ? traces::gate::DelayModel::unit : traces::gate::DelayModel::zero;
+  spec.delays = *delays;
   spec.work_dir = options.work_dir;
   emit(power::characterize_power(spec).to_json(), options.json_out);
 }
@@ -171,8 +172,9 @@ void register_power_commands(CLI::App& root) {
       ->capture_default_str();
   characterize->add_flag("--per-op", options->per_op_energy, "Include per_op_energy_pj (dynamic energy of each op)");
   characterize->add_option("--delays", options->delays,
-                           "zero (settled values only) or unit (every cell one unit late: glitches charged too, "
-                           "and glitch_factor against zero delay); --unit multiplier only")
+                           "zero (settled values only), unit (every cell one unit late) or liberty (each cell "
+                           "arc late by the library's cell_rise/cell_fall delay): unit and liberty charge "
+                           "glitches too and report glitch_factor against zero delay; --unit multiplier only")
       ->capture_default_str();
   characterize->add_flag("--opensta", options->opensta,
                          "Also compare switching and leakage power with OpenSTA on the same activities");

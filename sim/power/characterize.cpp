@@ -139,9 +139,9 @@ nlohmann::json PowerCharacterization::to_json() const {
   out["vectors"] = vectors;
   if (!per_op_energy_pj.empty()) out["per_op_energy_pj"] = per_op_energy_pj;
   if (opensta) out["opensta"] = opensta->to_json();
-  const bool unit_delay = delays == traces::gate::DelayModel::unit;
-  out["delays"] = unit_delay ? "unit" : "zero";
-  if (unit_delay && ops > 0) {
+  const bool glitches_charged = delays != traces::gate::DelayModel::zero;
+  out["delays"] = traces::gate::to_string(delays);
+  if (glitches_charged && ops > 0) {
     out["zero_delay_dynamic_pj_per_op"] = zero_delay_dynamic_pj / static_cast<double>(ops);
     if (zero_delay_dynamic_pj > 0.0) {
       out["glitch_factor"] = (energy.switching_pj + energy.internal_pj) / zero_delay_dynamic_pj;
@@ -216,7 +216,7 @@ PowerCharacterization characterize_power(const PowerSpec& spec) {
     }
     const traces::gate::ReplayResult replay = traces::gate::replay(netlist, inputs, options);
     check_function(replay, stream, products, spec);
-    if (spec.delays == traces::gate::DelayModel::unit) {
+    if (spec.delays != traces::gate::DelayModel::zero) {
       const traces::gate::ReplayResult settled = traces::gate::replay(netlist, inputs, zero_delay);
       out.zero_delay_dynamic_pj += settled.energy.switching_pj + settled.energy.internal_pj;
     }

@@ -2,7 +2,8 @@
 // Gate-level power characterisation of an 8x8 signed multiplier: synthesise it onto a real
 // standard-cell library (synthesis.h), check that the gate netlist still computes the circuit's
 // function, replay operand vectors through it bit-parallel (traces/gate) and report energy per
-// operation by component (switching, internal, clock, leakage), zero-delay (no glitches).
+// operation by component (switching, internal, clock, leakage), zero-delay (no glitches) unless
+// PowerSpec::delays asks for unit or liberty delays.
 //
 // Circuits: any combinational multiplier with ports A, B (8-bit inputs, A the activation) and
 // O (16-bit output), names configurable, interface rules as sim/rtl/characterize.h; or tessera's
@@ -42,7 +43,8 @@ struct PowerSpec {
   double clock_period_ns = 10.0;
   bool per_op_energy = false;  // keep each operation's dynamic energy (for model fitting)
   bool opensta = false;        // also run the OpenSTA cross-check (opensta_crosscheck.h)
-  // unit: charge glitches too (traces/gate/replay.h), and replay zero delay beside it for the ratio.
+  // unit, liberty: charge glitches too (traces/gate/replay.h), and replay zero delay beside it for
+  // the ratio.
   traces::gate::DelayModel delays = traces::gate::DelayModel::zero;
   // Where the tools work; empty: a temporary directory, removed afterwards.
   std::filesystem::path work_dir;
@@ -61,14 +63,14 @@ struct PowerCharacterization {
   std::vector<double> per_op_energy_pj;  // when asked: dynamic energy of each op, in input order
   std::optional<OpenStaComparison> opensta;
   traces::gate::DelayModel delays = traces::gate::DelayModel::zero;
-  double zero_delay_dynamic_pj = 0.0;  // under unit delay: switching + internal of the zero-delay replay
+  double zero_delay_dynamic_pj = 0.0;  // unit/liberty delays: switching + internal of the zero-delay replay
 
   double energy_pj_per_op() const;
   double toggles_per_op() const;
   // One object: top, library, structure, cells, area_um2, ops, energy_pj_per_op and its components,
   // toggles_per_op, clock_period_ns, vectors, delays; per_op_energy_pj when kept; opensta when run;
-  // under unit delay also zero_delay_dynamic_pj_per_op and glitch_factor (the ratio of dynamic
-  // switching + internal energy, unit / zero delay).
+  // under unit or liberty delays also zero_delay_dynamic_pj_per_op and glitch_factor (the ratio of
+  // dynamic switching + internal energy, with delays / zero delay).
   nlohmann::json to_json() const;
 };
 

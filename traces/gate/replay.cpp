@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <queue>
 #include <sstream>
 
 #include "golden/common/error.h"
@@ -74,11 +76,13 @@ void compile_function(const BooleanFunction& function, const std::vector<NetId>&
 
 // `read` and `write` may be the same array (zero delay: each cell sees the outputs of the cells
 // before it in topological order) or two (unit delay: every cell sees the previous step's nets).
-void run_program(const std::vector<Instruction>& program, const std::uint64_t* read, std::uint64_t* write) {
+// Liberty delays run one cell output's slice of the program at a time.
+void run_program(const Instruction* begin, const Instruction* end, const std::uint64_t* read, std::uint64_t* write) {
   const std::uint64_t* values = read;
   std::array<std::uint64_t, 64> stack{};
   std::size_t top = 0;  // stack[top - 1] is the top
-  for (const Instruction& instruction : program) {
+  for (const Instruction* cursor = begin; cursor != end; ++cursor) {
+    const Instruction& instruction = *cursor;
     switch (instruction.step) {
       case Step::load: stack[top++] = values[instruction.net]; break;
       case Step::load_not: stack[top++] = ~values[instruction.net]; break;
@@ -94,6 +98,40 @@ void run_program(const std::vector<Instruction>& program, const std::uint64_t* r
       case Step::store: write[instruction.net] = stack[--top]; break;
     }
   }
+}
+
+void run_program(const std::vector<Instruction>& program, const std::uint64_t* read, std::uint64_t* write) {
+  run_program(program.data(), program.data() + program.size(), read, write);
+}
+
+// Liberty delays are quantised to whole picoseconds so that the 64 lanes share one event schedule.
+constexpr double kTimeUnitNs = 0.001;
+// An acyclic network settles after a bounded number of events; far more than this many per cell
+// in one cycle means the events feed themselves (a combinational loop the loader did not see).
+constexpr std::uint64_t kMaxEventsPerCell = 10000;
+
+std::uint32_t to_time_units(double delay_ns) {
+  return static_cast<std::uint32_t>(std::max<long long>(0, std::llround(delay_ns / kTimeUnitNs)));
+}
+
+// The mean delay of the arcs of `type` from `related` (any related pin when empty) into `output`,
+// at the given slew and load; nothing when the library gives no such arc.
+std::optional<double> mean_arc_delay_ns(const liberty::Pin& output, const std::string& related,
+                                        liberty::TimingType type, double transition_ns, double load_pf) {
+  double sum = 0.0;
+  std::size_t arcs = 0;
+  for (const liberty::TimingArc& arc : output.timing) {
+    if (arc.type != type) continue;
+    std::istringstream names(arc.related_pin);  // a related_pin may list several pins
+    std::string name;
+    bool matches = related.empty();
+    while (!matches && names >> name) matches = name == related;
+    if (!matches) continue;
+    sum += arc.mean_delay_ns(transition_ns, load_pf);
+    ++arcs;
+  }
+  if (arcs == 0) return std::nullopt;
+  return sum / static_cast<double>(arcs);
 }
 
 // A flip-flop: its functions with variables bound to nets (or the state, for IQ/IQN).
@@ -140,6 +178,7 @@ class Replayer {
     input_transition_ns_ = options.input_transition_ns.value_or(default_input_transition_ns(netlist));
     compile();
     precompute_energies();
+    if (options.delays == DelayModel::liberty) prepare_liberty_delays();
   }
 
   ReplayResult run(const std::map<std::string, std::vector<std::uint64_t>>& inputs);
@@ -155,10 +194,18 @@ class Replayer {
   // Unit delay: from the settled state, step every cell at once until nothing changes, charging
   // every transition (glitches included); leaves values_ settled.
   void evaluate_unit_delay(std::uint64_t active, ReplayResult& result);
+  // Liberty delays: an event-driven simulation from the settled state, shared by the lanes,
+  // charging every transition; leaves values_ settled.
+  void prepare_liberty_delays();
+  void evaluate_liberty_delay(std::uint64_t active, ReplayResult& result);
+  void process_liberty_events(std::uint64_t time, std::uint64_t active, ReplayResult& result);
+  void schedule_loads(NetId net, std::uint64_t changed_lanes, std::uint64_t time);
   // Charges the toggles in `toggles` (per net, lanes as bits); a driver's arcs are chosen by the
   // related pins' toggles in `related` (the same step under zero delay, the step before under unit).
   void charge(const std::vector<std::uint64_t>& toggles, const std::vector<std::uint64_t>& related,
               ReplayResult& result);
+  void charge_net(NetId net, std::uint64_t toggled, const std::vector<std::uint64_t>& related,
+                  ReplayResult& result);
   void capture_flops();
 
   const GateNetlist& netlist_;
@@ -175,6 +222,44 @@ class Replayer {
   std::vector<std::uint64_t> pattern_count_;
   std::vector<NetId> arc_nets_;
   double clock_pj_per_cycle_ = 0.0;
+
+  // One combinational cell output: its slice of program_ (inputs loaded, output stored).
+  struct CellOutput {
+    std::uint32_t program_begin = 0, program_end = 0;
+    NetId net = 0;
+    std::size_t cell = 0;
+    std::size_t output_pin = 0;  // index into the cell type's pins
+  };
+  std::vector<CellOutput> cell_outputs_;
+  // Liberty delays. A net's change schedules each cell output it feeds at its arc delay.
+  struct TimedLoad {
+    std::uint32_t cell_output;
+    std::uint32_t delay;  // time units
+  };
+  std::vector<std::uint32_t> timed_load_offset_;  // per net, into timed_loads_ (CSR)
+  std::vector<TimedLoad> timed_loads_;
+  // A flop output changes its clock-to-output delay after the clock edge.
+  struct Launch {
+    NetId net;
+    std::uint32_t delay;
+  };
+  std::vector<Launch> launches_;
+  std::vector<std::uint64_t> launch_values_;  // this cycle's new value of each launch
+  // `source` is a cell output index, or cell_outputs_.size() + a launch index.
+  struct Event {
+    std::uint64_t time;
+    std::uint32_t source;
+    NetId trigger;          // the net whose change scheduled it
+    std::uint64_t lanes;    // the lanes in which it changed
+  };
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const { return a.time > b.time; }
+  };
+  std::priority_queue<Event, std::vector<Event>, Later> events_;
+  std::vector<Event> due_;  // the events of one time step
+  std::vector<std::pair<NetId, std::uint64_t>> changes_;  // (net, lanes) of one time step
+  std::vector<std::uint64_t> event_related_;  // per net: toggles of the triggers being evaluated
+  std::vector<bool> counted_;
   double leakage_nw_ = 0.0;
 
   // Input application: (port values, bit nets) pairs and each lane's vector index per step.
@@ -228,7 +313,10 @@ void Replayer::compile() {
       if (output == instance.pin_nets.end()) continue;
       std::vector<std::int64_t> bindings = bind(type.output_functions[k], instance, type);
       std::vector<NetId> variable_nets(bindings.begin(), bindings.end());
+      const auto begin = static_cast<std::uint32_t>(program_.size());
       compile_function(type.output_functions[k], variable_nets, output->second, program_, max_depth);
+      cell_outputs_.push_back({begin, static_cast<std::uint32_t>(program_.size()), output->second, cell_index,
+                               type.output_pins[k]});
     }
   }
   if (max_depth > 64) throw Error("a cell function nests deeper than the replay stack (64)");
@@ -255,8 +343,10 @@ void Replayer::compile() {
       for (NetId net : port.bits) excluded[net] = true;
     }
   }
+  counted_.assign(nets, false);
   for (NetId net = 0; net < nets; ++net) {
     if (!excluded[net]) counted_nets_.push_back(net);
+    counted_[net] = !excluded[net];
   }
 }
 
@@ -410,6 +500,8 @@ void Replayer::evaluate_and_count(std::uint64_t active, std::size_t step, bool c
   if (per_lane) lane_energy_pj_.fill(0.0);
   if (count && options_.delays == DelayModel::unit) {
     evaluate_unit_delay(active, result);
+  } else if (count && options_.delays == DelayModel::liberty) {
+    evaluate_liberty_delay(active, result);
   } else {
     run_program(program_, values_.data(), values_.data());
     if (!count) {
@@ -436,34 +528,37 @@ void Replayer::evaluate_and_count(std::uint64_t active, std::size_t step, bool c
 
 void Replayer::charge(const std::vector<std::uint64_t>& toggles, const std::vector<std::uint64_t>& related,
                       ReplayResult& result) {
+  for (NetId net : counted_nets_) {
+    if (toggles[net] != 0) charge_net(net, toggles[net], related, result);
+  }
+}
+
+void Replayer::charge_net(NetId net, std::uint64_t toggled, const std::vector<std::uint64_t>& related,
+                          ReplayResult& result) {
   const bool per_lane = options_.per_cycle_energy;
   std::array<std::uint64_t, std::size_t{1} << kMaxArcPatternBits> masks;
-  for (NetId net : counted_nets_) {
-    std::uint64_t toggled = toggles[net];
-    if (toggled == 0) continue;
-    result.toggles_per_net[net] += popcount(toggled);
-    const NetEnergy& energy = net_energy_[net];
-    std::size_t patterns = 1;
-    masks[0] = toggled;
-    for (std::size_t i = 0; i < energy.arc_count; ++i) {
-      std::uint64_t related_toggled = related[arc_nets_[energy.arc_offset + i]];
-      for (std::size_t j = 0; j < patterns; ++j) {
-        masks[j + patterns] = masks[j] & related_toggled;
-        masks[j] &= ~related_toggled;
-      }
-      patterns *= 2;
+  result.toggles_per_net[net] += popcount(toggled);
+  const NetEnergy& energy = net_energy_[net];
+  std::size_t patterns = 1;
+  masks[0] = toggled;
+  for (std::size_t i = 0; i < energy.arc_count; ++i) {
+    std::uint64_t related_toggled = related[arc_nets_[energy.arc_offset + i]];
+    for (std::size_t j = 0; j < patterns; ++j) {
+      masks[j + patterns] = masks[j] & related_toggled;
+      masks[j] &= ~related_toggled;
     }
-    for (std::size_t pattern = 0; pattern < patterns; ++pattern) {
-      std::uint64_t mask = masks[pattern];
-      if (mask == 0) continue;
-      pattern_count_[energy.pattern_offset + pattern] += popcount(mask);
-      if (!per_lane) continue;
-      double toggle_pj = energy.switching_pj + energy.load_internal_pj +
-                         pattern_energy_pj_[energy.pattern_offset + pattern];
-      while (mask) {
-        lane_energy_pj_[static_cast<std::size_t>(__builtin_ctzll(mask))] += toggle_pj;
-        mask &= mask - 1;
-      }
+    patterns *= 2;
+  }
+  for (std::size_t pattern = 0; pattern < patterns; ++pattern) {
+    std::uint64_t mask = masks[pattern];
+    if (mask == 0) continue;
+    pattern_count_[energy.pattern_offset + pattern] += popcount(mask);
+    if (!per_lane) continue;
+    double toggle_pj = energy.switching_pj + energy.load_internal_pj +
+                       pattern_energy_pj_[energy.pattern_offset + pattern];
+    while (mask) {
+      lane_energy_pj_[static_cast<std::size_t>(__builtin_ctzll(mask))] += toggle_pj;
+      mask &= mask - 1;
     }
   }
 }
@@ -492,6 +587,145 @@ void Replayer::evaluate_unit_delay(std::uint64_t active, ReplayResult& result) {
     charge(toggle_words_, previous_toggle_words_, result);
   }
   settled_ = values_;
+}
+
+void Replayer::prepare_liberty_delays() {
+  const std::size_t nets = netlist_.net_count();
+  // Per (cell output, input pin): the arcs' mean delay at this replay's slew and the output's
+  // load. One delay per arc rather than one per cell, because a cell's inputs are not equally
+  // fast (a full adder's carry-in reaches its carry-out sooner than A does) and which input
+  // arrives first decides whether a glitch happens. An input with no arc of its own takes the
+  // slowest of the output's arcs.
+  std::vector<std::vector<TimedLoad>> loads_of(nets);
+  for (std::size_t index = 0; index < cell_outputs_.size(); ++index) {
+    const CellOutput& output = cell_outputs_[index];
+    const CellInstance& instance = netlist_.cells()[output.cell];
+    const CellType& type = netlist_.type_of(instance);
+    const liberty::Pin& pin = type.cell.pins[output.output_pin];
+    const double load_pf = netlist_.fanout_load_pf(output.net);
+    std::optional<double> slowest_ns;
+    for (const liberty::TimingArc& arc : pin.timing) {
+      if (arc.type != liberty::TimingType::combinational) continue;
+      slowest_ns = std::max(slowest_ns.value_or(0.0), arc.mean_delay_ns(input_transition_ns_, load_pf));
+    }
+    if (!slowest_ns) {
+      throw InputError("liberty-delay replay: cell '" + instance.name + "' (" + type.cell.name + ") output '" +
+                       pin.name + "' has no combinational timing arc (cell_rise/cell_fall) in library '" +
+                       netlist_.library_name() + "'");
+    }
+    const auto function = std::find(type.output_pins.begin(), type.output_pins.end(), output.output_pin);
+    const auto& variables = type.output_functions[static_cast<std::size_t>(function - type.output_pins.begin())].variables();
+    for (const std::string& input : variables) {
+      const NetId net = instance.pin_nets.at(input);
+      const double delay_ns = mean_arc_delay_ns(pin, input, liberty::TimingType::combinational, input_transition_ns_,
+                                                load_pf)
+                                  .value_or(*slowest_ns);
+      // At least one unit: a cell never answers in the same instant as its inputs change.
+      loads_of[net].push_back({static_cast<std::uint32_t>(index), std::max<std::uint32_t>(1, to_time_units(delay_ns))});
+    }
+  }
+  timed_load_offset_.assign(nets + 1, 0);
+  for (NetId net = 0; net < nets; ++net) {
+    timed_load_offset_[net] = static_cast<std::uint32_t>(timed_loads_.size());
+    timed_loads_.insert(timed_loads_.end(), loads_of[net].begin(), loads_of[net].end());
+  }
+  timed_load_offset_[nets] = static_cast<std::uint32_t>(timed_loads_.size());
+  // Flop outputs change their clock-to-output delay after the edge (0 when the library has none).
+  for (const Flop& flop : flops_) {
+    const liberty::Cell& cell = flop.type->cell;
+    for (std::size_t k = 0; k < flop.output_nets.size(); ++k) {
+      if (flop.output_nets[k] == kNoNet) continue;
+      const liberty::Pin& pin = cell.pins[flop.type->output_pins[k]];
+      const double load_pf = netlist_.fanout_load_pf(flop.output_nets[k]);
+      std::optional<double> delay_ns;
+      for (auto edge : {liberty::TimingType::rising_edge, liberty::TimingType::falling_edge}) {
+        if (!delay_ns) delay_ns = mean_arc_delay_ns(pin, flop.type->clock_pin, edge, input_transition_ns_, load_pf);
+      }
+      launches_.push_back({flop.output_nets[k], to_time_units(delay_ns.value_or(0.0))});
+    }
+  }
+  launch_values_.assign(launches_.size(), 0);
+  event_related_.assign(nets, 0);
+  next_values_.assign(nets, 0);
+}
+
+void Replayer::schedule_loads(NetId net, std::uint64_t changed_lanes, std::uint64_t time) {
+  for (std::uint32_t i = timed_load_offset_[net]; i < timed_load_offset_[net + 1]; ++i) {
+    events_.push({time + timed_loads_[i].delay, timed_loads_[i].cell_output, net, changed_lanes});
+  }
+}
+
+void Replayer::evaluate_liberty_delay(std::uint64_t active, ReplayResult& result) {
+  // Time 0: the inputs change (values_ holds them), the flop outputs are held back to their launch.
+  for (std::size_t i = 0; i < launches_.size(); ++i) {
+    const NetId net = launches_[i].net;
+    launch_values_[i] = values_[net];
+    if (values_[net] == settled_[net]) continue;
+    values_[net] = settled_[net];
+    events_.push({launches_[i].delay, static_cast<std::uint32_t>(cell_outputs_.size() + i), net, 0});
+  }
+  for (NetId net : counted_nets_) {
+    const std::uint64_t changed = values_[net] ^ settled_[net];
+    if (changed == 0) continue;
+    charge_net(net, changed & active, event_related_, result);  // event_related_ is all zero here
+    schedule_loads(net, changed, 0);
+  }
+  const std::uint64_t max_events = kMaxEventsPerCell * (netlist_.cells().size() + 1);
+  std::uint64_t processed = 0;
+  while (!events_.empty()) {
+    const std::uint64_t time = events_.top().time;
+    due_.clear();
+    while (!events_.empty() && events_.top().time == time) {
+      due_.push_back(events_.top());
+      events_.pop();
+    }
+    processed += due_.size();
+    if (processed > max_events) {
+      events_ = {};
+      throw Error("liberty-delay replay of '" + netlist_.top() + "' does not settle within " +
+                  std::to_string(max_events) + " events in one cycle (a combinational loop?)");
+    }
+    process_liberty_events(time, active, result);
+  }
+  settled_ = values_;
+}
+
+// Every cell output due at `time` is evaluated from the values just before it (so the order of
+// evaluation does not matter), then all changes are applied and their loads scheduled. A change
+// is charged with the driver arcs of the inputs whose changes scheduled this evaluation; lanes
+// where none of them toggled (the output follows an input whose own arc is slower and is still
+// pending) take the mean over all arcs, as in charge().
+void Replayer::process_liberty_events(std::uint64_t time, std::uint64_t active, ReplayResult& result) {
+  std::sort(due_.begin(), due_.end(), [](const Event& a, const Event& b) { return a.source < b.source; });
+  changes_.clear();
+  for (std::size_t first = 0; first < due_.size();) {
+    std::size_t last = first;
+    while (last < due_.size() && due_[last].source == due_[first].source) ++last;
+    const std::uint32_t source = due_[first].source;
+    if (source >= cell_outputs_.size()) {  // a flop output launching
+      const std::size_t launch = source - cell_outputs_.size();
+      const NetId net = launches_[launch].net;
+      changes_.emplace_back(net, launch_values_[launch] ^ values_[net]);
+      charge_net(net, changes_.back().second & active, event_related_, result);
+    } else {
+      const CellOutput& output = cell_outputs_[source];
+      run_program(program_.data() + output.program_begin, program_.data() + output.program_end, values_.data(),
+                  next_values_.data());
+      const std::uint64_t changed = next_values_[output.net] ^ values_[output.net];
+      if (changed != 0) {
+        for (std::size_t e = first; e < last; ++e) event_related_[due_[e].trigger] |= due_[e].lanes;
+        if (counted_[output.net] && (changed & active)) charge_net(output.net, changed & active, event_related_, result);
+        for (std::size_t e = first; e < last; ++e) event_related_[due_[e].trigger] = 0;
+        changes_.emplace_back(output.net, changed);
+      }
+    }
+    first = last;
+  }
+  for (const auto& [net, changed] : changes_) {
+    if (changed == 0) continue;
+    values_[net] ^= changed;
+    schedule_loads(net, changed, time);
+  }
 }
 
 ReplayResult Replayer::run(const std::map<std::string, std::vector<std::uint64_t>>& inputs) {
@@ -574,6 +808,22 @@ ReplayResult Replayer::run(const std::map<std::string, std::vector<std::uint64_t
 }
 
 }  // namespace
+
+std::string to_string(DelayModel delays) {
+  switch (delays) {
+    case DelayModel::zero: return "zero";
+    case DelayModel::unit: return "unit";
+    case DelayModel::liberty: return "liberty";
+  }
+  return "zero";
+}
+
+std::optional<DelayModel> delay_model_named(const std::string& name) {
+  for (DelayModel delays : {DelayModel::zero, DelayModel::unit, DelayModel::liberty}) {
+    if (to_string(delays) == name) return delays;
+  }
+  return std::nullopt;
+}
 
 double default_input_transition_ns(const GateNetlist& netlist) {
   double best = 0.0;

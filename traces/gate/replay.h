@@ -23,6 +23,17 @@
 // arcs chosen by the related pins that toggled one step earlier. The settled values (outputs,
 // flop inputs) equal zero delay's. Equal delays are a coarse stand-in for the library's: the
 // research note (research/power.md §3.3) measured 1.25-1.9x with OSU018 path delays in Icarus.
+//
+// DelayModel::liberty times the same glitches with the library's own delays (README.md): each
+// arc (cell output, input pin) is late by the mean of its cell_rise and cell_fall tables at the
+// replay's input transition and the output net's load, rounded to whole picoseconds (at least
+// one), so all 64 lanes share one event schedule. The inputs change at t = 0, flop outputs at
+// their clock-to-output delay. A net changing at t schedules each cell output it feeds for
+// t + the arc delay, which then computes its value from the nets as they are at that time; every
+// change is charged, its driver arcs chosen by the inputs whose changes scheduled it. So an input
+// pulse shorter than the arc delay is over before the cell looks and does not pass (as with an
+// inertial delay); a longer one passes whole. No slew propagation (one input transition for all
+// cells) and no wire delay. The settled values equal zero delay's.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -33,7 +44,11 @@
 
 namespace tessera::traces::gate {
 
-enum class DelayModel { zero, unit };
+enum class DelayModel { zero, unit, liberty };
+
+// "zero", "unit", "liberty": the names the CLI and the JSON reports use.
+std::string to_string(DelayModel delays);
+std::optional<DelayModel> delay_model_named(const std::string& name);
 
 struct ReplayOptions {
   DelayModel delays = DelayModel::zero;

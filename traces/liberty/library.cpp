@@ -48,6 +48,17 @@ double InternalPower::mean_energy_pj(double input_transition_ns, double load_pf)
   return sum / 2.0;
 }
 
+double TimingArc::mean_delay_ns(double input_transition_ns, double load_pf) const {
+  double sum = 0.0;
+  int tables = 0;
+  for (const auto* table : {&cell_rise, &cell_fall}) {
+    if (!*table) continue;
+    sum += (*table)->lookup(input_transition_ns, load_pf);
+    ++tables;
+  }
+  return tables ? sum / tables : 0.0;
+}
+
 const Pin* Cell::find_pin(std::string_view pin_name) const {
   for (const Pin& pin : pins) {
     if (pin.name == pin_name) return &pin;

@@ -49,6 +49,24 @@ struct InternalPower {
   double mean_energy_pj(double input_transition_ns, double load_pf) const;
 };
 
+// The timing arcs replay uses (liberty's timing_type): the combinational ones (also
+// combinational_rise / _fall, and the default when no timing_type is given) and a flop's
+// clock-to-output edges. Constraint arcs (setup, hold, recovery, ...) and clear/preset/tri-state
+// arcs are not read.
+enum class TimingType { combinational, rising_edge, falling_edge };
+
+// One `timing` group of an output pin: the delay from `related_pin` to the pin, ns.
+struct TimingArc {
+  std::string related_pin;
+  TimingType type = TimingType::combinational;
+  std::string when;
+  std::optional<Table> cell_rise;  // delay to a rising output
+  std::optional<Table> cell_fall;
+
+  // Mean of the rise and fall delays given (one of them when the other is absent; 0 for none).
+  double mean_delay_ns(double input_transition_ns, double load_pf) const;
+};
+
 enum class PinDirection { input, output, inout, internal };
 
 struct Pin {
@@ -59,6 +77,7 @@ struct Pin {
   std::string three_state;  // enable condition of a tri-state output, empty otherwise
   bool clock = false;
   std::vector<InternalPower> internal_power;
+  std::vector<TimingArc> timing;  // output pins: the arcs into this pin
 };
 
 // An `ff` or `latch` group. The state variables (IQ/IQN) appear in output pin functions.

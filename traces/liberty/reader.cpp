@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "golden/common/error.h"
@@ -177,16 +178,19 @@ class TypedReader {
                           variable + "'");
   }
 
-  Table read_table(const Group& group) const {
+  // `value_unit` converts the values to tessera's unit (energy or time); `owner` names the cell
+  // and pin for errors, e.g. "cell NAND2X1 pin Y".
+  Table read_table(const Group& group, double value_unit, const std::string& owner) const {
     const Units& units = library_.units;
+    const std::string field = owner + " " + group.type;
     Table table;
     const Attribute* values_attribute = group.find("values");
-    if (!values_attribute) fail(group.line, group.type, "a 'values' attribute");
+    if (!values_attribute) fail(group.line, field, "a 'values' attribute");
     std::vector<double> values = number_list(*values_attribute);
     std::string template_name = group.args.empty() ? "scalar" : group.args.front();
     if (template_name == "scalar") {
-      if (values.size() != 1) fail(group.line, group.type, "one value in a scalar table");
-      table.values = {values.front() * units.energy_pj};
+      if (values.size() != 1) fail(group.line, field, "one value in a scalar table");
+      table.values = {values.front() * value_unit};
       return table;
     }
     auto found = library_.templates.find(template_name);
@@ -198,7 +202,7 @@ class TypedReader {
       index_1 = found->second.index_1;
       index_2 = found->second.index_2;
     } else {
-      fail(group.line, group.type, "a defined template, got '" + template_name + "'");
+      fail(group.line, field, "a defined template, got '" + template_name + "'");
     }
     if (const Attribute* index = group.find("index_1")) index_1 = number_list(*index);
     if (const Attribute* index = group.find("index_2")) index_2 = number_list(*index);
@@ -206,19 +210,19 @@ class TypedReader {
     std::size_t rows = index_1.size();
     std::size_t columns = variable_2.empty() ? 1 : index_2.size();
     if (rows == 0 || columns == 0 || values.size() != rows * columns) {
-      fail(values_attribute->line, group.type + " values",
+      fail(values_attribute->line, field + " values",
            std::to_string(rows) + " x " + std::to_string(columns) + " numbers, got " +
                std::to_string(values.size()));
     }
-    Axis first = axis_of(variable_1, group.line, group.type);
+    Axis first = axis_of(variable_1, group.line, field);
     Axis second = variable_2.empty() ? (first == Axis::transition ? Axis::load : Axis::transition)
-                                     : axis_of(variable_2, group.line, group.type);
-    if (first == second) fail(group.line, group.type, "two different table variables");
+                                     : axis_of(variable_2, group.line, field);
+    if (first == second) fail(group.line, field, "two different table variables");
     auto scaled = [](std::vector<double> axis, double factor) {
       for (double& x : axis) x *= factor;
       return axis;
     };
-    for (double& value : values) value *= units.energy_pj;
+    for (double& value : values) value *= value_unit;
     if (first == Axis::transition) {
       table.input_transition_ns = scaled(index_1, units.time_ns);
       table.load_pf = scaled(index_2, units.capacitance_pf);
@@ -237,21 +241,50 @@ class TypedReader {
     return table;
   }
 
-  InternalPower read_internal_power(const Group& group) const {
+  InternalPower read_internal_power(const Group& group, const std::string& owner) const {
+    const double energy_unit = library_.units.energy_pj;
     InternalPower power;
     power.related_pin = string_attribute(group, "related_pin");
     power.when = string_attribute(group, "when");
     for (const Group& table : group.groups) {
       if (table.type == "rise_power") {
-        power.rise_power = read_table(table);
+        power.rise_power = read_table(table, energy_unit, owner);
       } else if (table.type == "fall_power") {
-        power.fall_power = read_table(table);
+        power.fall_power = read_table(table, energy_unit, owner);
       } else if (table.type == "power") {  // one table for both edges
-        power.rise_power = read_table(table);
+        power.rise_power = read_table(table, energy_unit, owner);
         power.fall_power = power.rise_power;
       }
     }
     return power;
+  }
+
+  // The arc a `timing` group describes, or nothing for the kinds replay does not simulate
+  // (constraints, asynchronous clear/preset, tri-state enables, pulse widths).
+  static std::optional<TimingType> simulated_timing_type(const std::string& timing_type) {
+    if (timing_type.empty() || timing_type == "combinational" || timing_type == "combinational_rise" ||
+        timing_type == "combinational_fall") {
+      return TimingType::combinational;
+    }
+    if (timing_type == "rising_edge") return TimingType::rising_edge;
+    if (timing_type == "falling_edge") return TimingType::falling_edge;
+    return std::nullopt;
+  }
+
+  std::optional<TimingArc> read_timing(const Group& group, const std::string& owner) const {
+    std::optional<TimingType> type = simulated_timing_type(string_attribute(group, "timing_type"));
+    if (!type) return std::nullopt;
+    TimingArc arc;
+    arc.type = *type;
+    arc.related_pin = string_attribute(group, "related_pin");
+    if (arc.related_pin.empty()) fail(group.line, owner + " timing", "a related_pin");
+    arc.when = string_attribute(group, "when");
+    const double time_unit = library_.units.time_ns;
+    for (const Group& table : group.groups) {
+      if (table.type == "cell_rise") arc.cell_rise = read_table(table, time_unit, owner);
+      if (table.type == "cell_fall") arc.cell_fall = read_table(table, time_unit, owner);
+    }
+    return arc;
   }
 
   void read_pins(const Group& group, Cell& cell) const {
@@ -284,8 +317,12 @@ class TypedReader {
       pin.function = string_attribute(pin_group, "function");
       pin.three_state = string_attribute(pin_group, "three_state");
       pin.clock = string_attribute(pin_group, "clock") == "true";
-      for (const Group& power : pin_group.groups) {
-        if (power.type == "internal_power") pin.internal_power.push_back(read_internal_power(power));
+      const std::string owner = "cell " + cell.name + " pin " + pin_group.args.front();
+      for (const Group& member : pin_group.groups) {
+        if (member.type == "internal_power") pin.internal_power.push_back(read_internal_power(member, owner));
+        if (member.type == "timing") {
+          if (auto arc = read_timing(member, owner)) pin.timing.push_back(std::move(*arc));
+        }
       }
       for (const std::string& name : pin_group.args) {
         Pin named = pin;

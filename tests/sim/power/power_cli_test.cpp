@@ -74,7 +74,25 @@ TEST(PowerCli, UnitDelaysReportTheGlitchFactor) {
   args.push_back("sdf");
   const auto bad = tessera::test::run_tessera(args);
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("expected zero or unit"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("expected zero, unit or liberty"), std::string::npos) << bad.err;
+}
+
+// --delays liberty: glitches timed by the library's delay tables; same products (the functional
+// check passes), so the zero-delay energy beside it is the plain run's.
+TEST(PowerCli, LibertyDelaysReportTheGlitchFactor) {
+  TESSERA_SKIP_WITHOUT_YOSYS();
+  auto args = mul8s_args();
+  for (const char* a : {"--top", "tessera_mul8s", "--lib", "osu018", "--ops", "2000", "--delays", "liberty"}) {
+    args.push_back(a);
+  }
+  const auto liberty = tessera::test::run_tessera(args);
+  ASSERT_EQ(liberty.exit_code, 0) << liberty.err;
+  const auto j = nlohmann::json::parse(liberty.out);
+  EXPECT_EQ(j.at("delays"), "liberty");
+  const double dynamic = j.at("switching_pj_per_op").get<double>() + j.at("internal_pj_per_op").get<double>();
+  EXPECT_NEAR(j.at("glitch_factor").get<double>(), dynamic / j.at("zero_delay_dynamic_pj_per_op").get<double>(), 1e-9);
+  EXPECT_GT(j.at("glitch_factor").get<double>(), 1.0);
+  EXPECT_LT(j.at("glitch_factor").get<double>(), 4.0);
 }
 
 TEST(PowerCli, BadUsageExitsWithTwoAndAClearMessage) {

@@ -372,6 +372,137 @@ TEST(Replay, UnitDelayMultiplierGlitchesAndKeepsItsProducts) {
   }
 }
 
+// Settled values under liberty delays are zero delay's; glitches only add toggles (a net whose
+// settled value changed toggles an odd number of times, one that did not an even number).
+void expect_settles_like_zero_delay(const ReplayResult& liberty, const ReplayResult& zero) {
+  EXPECT_EQ(liberty.outputs, zero.outputs);
+  EXPECT_EQ(liberty.high_cycles_per_net, zero.high_cycles_per_net);
+  for (std::size_t net = 0; net < zero.toggles_per_net.size(); ++net) {
+    EXPECT_GE(liberty.toggles_per_net[net], zero.toggles_per_net[net]) << "net " << net;
+    EXPECT_EQ((liberty.toggles_per_net[net] - zero.toggles_per_net[net]) % 2, 0u) << "net " << net;
+  }
+}
+
+ReplayResult replay_with(const GateNetlist& netlist, const std::map<std::string, std::vector<std::uint64_t>>& inputs,
+                         DelayModel delays) {
+  ReplayOptions options;
+  options.delays = delays;
+  options.per_cycle_energy = true;
+  return replay(netlist, inputs, options);
+}
+
+// y = a XOR buf(buf(a)): a reaches the XOR about 200 ps before its buffered copy, longer than the
+// XOR's own ~90 ps, so y pulses on every edge of a; zero delay sees y constant.
+TEST(Replay, LibertyDelayChargesTheGlitchOfADelayedCopy) {
+  GateNetlist netlist = load_text(R"({"modules": {"glitch": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "y": {"direction": "output", "bits": [5]}},
+    "cells": {"u1": {"type": "BUFX2", "connections": {"A": [2], "Y": [3]}},
+              "u2": {"type": "BUFX2", "connections": {"A": [3], "Y": [4]}},
+              "u3": {"type": "XOR2X1", "connections": {"A": [2], "B": [4], "Y": [5]}}}}}})",
+                                  "glitch");
+  std::vector<std::uint64_t> a;
+  for (int t = 0; t < 11; ++t) a.push_back(t & 1);
+  const ReplayResult zero = replay_with(netlist, {{"a", a}}, DelayModel::zero);
+  const ReplayResult liberty = replay_with(netlist, {{"a", a}}, DelayModel::liberty);
+  const NetId y = netlist.outputs().at(0).bits.at(0);
+  EXPECT_EQ(zero.toggles_per_net[y], 0u);
+  EXPECT_EQ(liberty.toggles_per_net[y], 20u);  // up and down on each of the 10 edges
+  EXPECT_EQ(liberty.net_toggles, zero.net_toggles + 20u);
+  expect_settles_like_zero_delay(liberty, zero);
+  EXPECT_GT(liberty.energy.switching_pj, zero.energy.switching_pj);
+  EXPECT_GT(liberty.energy.internal_pj, zero.energy.internal_pj);
+  double per_cycle_sum = 0.0;
+  for (double e : liberty.energy_per_cycle_pj) per_cycle_sum += e;
+  EXPECT_NEAR(per_cycle_sum, liberty.energy.switching_pj + liberty.energy.internal_pj + liberty.energy.clock_pj,
+              1e-12);
+}
+
+// y = buf(a) XOR buf(a): the copies arrive a few ps apart (the XOR's B pin is a little heavier),
+// far less than the XOR's delay, so when it looks both have changed: no glitch.
+TEST(Replay, LibertyDelayInputsMeetingTogetherDoNotGlitch) {
+  GateNetlist netlist = load_text(R"({"modules": {"meet": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "y": {"direction": "output", "bits": [5]}},
+    "cells": {"u1": {"type": "BUFX2", "connections": {"A": [2], "Y": [3]}},
+              "u2": {"type": "BUFX2", "connections": {"A": [2], "Y": [4]}},
+              "u3": {"type": "XOR2X1", "connections": {"A": [3], "B": [4], "Y": [5]}}}}}})",
+                                  "meet");
+  const std::vector<std::uint64_t> a = {0, 1, 0, 1, 1, 0, 1};
+  const ReplayResult zero = replay_with(netlist, {{"a", a}}, DelayModel::zero);
+  const ReplayResult liberty = replay_with(netlist, {{"a", a}}, DelayModel::liberty);
+  EXPECT_EQ(liberty.toggles_per_net, zero.toggles_per_net);
+  EXPECT_NEAR(liberty.energy.total_pj(), zero.energy.total_pj(), 1e-12);
+}
+
+// y = NAND(not(not(not(a))), b) with b = a: the library's delays, not the depth, decide which edge
+// glitches. b direct: on a rising edge b = 1 reaches the NAND ~120 ps before !a falls, y dips.
+// b through three buffers (~250 ps) instead: now !a (three ~40 ps inverters) is first, and the dip
+// comes on falling edges, where !a rises while b is still 1. Unit delay, seeing equal depths,
+// glitches on neither in the second circuit.
+GateNetlist nand_of_inverted_and_delayed(const char* b_cells, int b_net) {
+  const std::string text = std::string(R"({"modules": {"race": {
+    "ports": {"a": {"direction": "input", "bits": [2]}, "b": {"direction": "input", "bits": [10]},
+              "y": {"direction": "output", "bits": [6]}},
+    "cells": {"i1": {"type": "INVX1", "connections": {"A": [2], "Y": [3]}},
+              "i2": {"type": "INVX1", "connections": {"A": [3], "Y": [4]}},
+              "i3": {"type": "INVX1", "connections": {"A": [4], "Y": [5]}},)") +
+                           b_cells + R"(
+              "n": {"type": "NAND2X1", "connections": {"A": [5], "B": [)" + std::to_string(b_net) +
+                           R"(], "Y": [6]}}}}}})";
+  return load_text(text, "race");
+}
+
+TEST(Replay, LibertyDelaysDecideWhichEdgeGlitches) {
+  const std::vector<std::uint64_t> a = {0, 1, 0, 1, 0, 1};  // three rising edges, two falling
+  const std::map<std::string, std::vector<std::uint64_t>> inputs = {{"a", a}, {"b", a}};
+  const GateNetlist b_direct = nand_of_inverted_and_delayed("", 10);
+  const GateNetlist b_buffered = nand_of_inverted_and_delayed(R"(
+              "b1": {"type": "BUFX2", "connections": {"A": [10], "Y": [11]}},
+              "b2": {"type": "BUFX2", "connections": {"A": [11], "Y": [12]}},
+              "b3": {"type": "BUFX2", "connections": {"A": [12], "Y": [13]}},)",
+                                                              13);
+  const NetId y = b_direct.outputs().at(0).bits.at(0);
+  for (const GateNetlist* netlist : {&b_direct, &b_buffered}) {
+    const ReplayResult zero = replay_with(*netlist, inputs, DelayModel::zero);
+    EXPECT_EQ(zero.toggles_per_net[y], 0u);  // y = !(!a & a) = 1 once settled
+    expect_settles_like_zero_delay(replay_with(*netlist, inputs, DelayModel::liberty), zero);
+  }
+  EXPECT_EQ(replay_with(b_direct, inputs, DelayModel::liberty).toggles_per_net[y], 2u * 3u);
+  EXPECT_EQ(replay_with(b_buffered, inputs, DelayModel::liberty).toggles_per_net[y], 2u * 2u);
+  EXPECT_EQ(replay_with(b_buffered, inputs, DelayModel::unit).toggles_per_net[y], 0u);
+}
+
+// The exact multiplier under liberty delays: the same products and settled nets, more energy, and
+// a glitch factor below unit delay's (real delays are unequal, but pulses shorter than a gate's
+// delay do not pass). The registered one too, its flops launching at their clock-to-Q delay.
+TEST(Replay, LibertyDelayMultiplierGlitchesAndKeepsItsProducts) {
+  auto json = test::yosys_netlist(test::kMultiplierVerilog, "mul8s", test::osu018_library());
+  if (!json) GTEST_SKIP() << "yosys is not on PATH";
+  GateNetlist netlist = load_yosys_netlist(*json, "mul8s", osu018());
+  const auto inputs = random_operands(3000, 13);
+  const ReplayResult zero = replay_with(netlist, inputs, DelayModel::zero);
+  const ReplayResult liberty = replay_with(netlist, inputs, DelayModel::liberty);
+  const ReplayResult unit = replay_with(netlist, inputs, DelayModel::unit);
+  expect_settles_like_zero_delay(liberty, zero);
+  auto dynamic = [](const ReplayResult& r) { return r.energy.switching_pj + r.energy.internal_pj; };
+  const double glitch_factor = dynamic(liberty) / dynamic(zero);
+  std::printf("exact 8x8 multiplier, OSU018, liberty delays: %.3f x the zero-delay dynamic energy (unit: %.3f)\n",
+              glitch_factor, dynamic(unit) / dynamic(zero));
+  EXPECT_GT(glitch_factor, 1.0);
+  EXPECT_LT(glitch_factor, 4.0);
+
+  auto registered = test::yosys_netlist(test::kRegisteredMultiplierVerilog, "mul8s_reg", test::osu018_library());
+  ASSERT_TRUE(registered);
+  GateNetlist flops = load_yosys_netlist(*registered, "mul8s_reg", osu018());
+  ReplayOptions options;
+  options.priming_vectors = 2;
+  const ReplayResult flops_zero = replay(flops, inputs, options);
+  options.delays = DelayModel::liberty;
+  const ReplayResult flops_liberty = replay(flops, inputs, options);
+  expect_settles_like_zero_delay(flops_liberty, flops_zero);
+  EXPECT_DOUBLE_EQ(flops_liberty.energy.clock_pj, flops_zero.energy.clock_pj);
+  EXPECT_GT(flops_liberty.energy.switching_pj, flops_zero.energy.switching_pj);
+}
+
 TEST(Replay, EnergyPerOpOsu018) { report_energy_per_op(test::osu018_library(), 12.0, 26.0); }
 TEST(Replay, EnergyPerOpSky130) { report_energy_per_op(test::sky130_synthesis_library(), 1.5, 3.5); }
 

@@ -123,6 +123,49 @@ TEST(Reader, Osu018TransposedTemplateAndCounts) {
   EXPECT_EQ(clock_power.rise_power->input_transition_ns.size(), 6u);
 }
 
+// Timing arcs: OSU018 puts the load on variable_1 of its delay templates too. INVX1 Y from A,
+// file row load 0.005 pF, column transition 0.06 ns: cell_rise 0.037639, cell_fall 0.030906;
+// row 0.0125 pF, column 0.18 ns: cell_fall 0.057551. NAND2X1 Y from A, row 0.025, column 0.42:
+// cell_fall 0.077906.
+TEST(Reader, Osu018TimingArcsAtGridPoints) {
+  const Pin* y = osu018().find_cell("INVX1")->find_pin("Y");
+  ASSERT_EQ(y->timing.size(), 1u);
+  const TimingArc& arc = y->timing[0];
+  EXPECT_EQ(arc.related_pin, "A");
+  EXPECT_EQ(arc.type, TimingType::combinational);  // no timing_type: combinational
+  ASSERT_TRUE(arc.cell_rise && arc.cell_fall);
+  EXPECT_DOUBLE_EQ(arc.cell_rise->lookup(0.06, 0.005), 0.037639);
+  EXPECT_DOUBLE_EQ(arc.cell_fall->lookup(0.06, 0.005), 0.030906);
+  EXPECT_DOUBLE_EQ(arc.cell_fall->lookup(0.18, 0.0125), 0.057551);
+  EXPECT_DOUBLE_EQ(arc.mean_delay_ns(0.06, 0.005), (0.037639 + 0.030906) / 2);
+  const Pin* nand = osu018().find_cell("NAND2X1")->find_pin("Y");
+  ASSERT_EQ(nand->timing.size(), 2u);
+  EXPECT_EQ(nand->timing[0].related_pin, "A");
+  EXPECT_EQ(nand->timing[1].related_pin, "B");
+  EXPECT_DOUBLE_EQ(nand->timing[0].cell_fall->lookup(0.42, 0.025), 0.077906);
+  // A flop keeps its clock-to-Q arc; the setup and hold arcs on D are constraints, not read.
+  const Cell* flop = osu018().find_cell("DFFPOSX1");
+  ASSERT_EQ(flop->find_pin("Q")->timing.size(), 1u);
+  EXPECT_EQ(flop->find_pin("Q")->timing[0].type, TimingType::rising_edge);
+  EXPECT_EQ(flop->find_pin("Q")->timing[0].related_pin, "CLK");
+  EXPECT_TRUE(flop->find_pin("D")->timing.empty());
+}
+
+// SKY130 inv_1 Y from A (del_1_7_7: transition on variable_1), transition 0.01 ns, load 0.0005 pF:
+// cell_rise 0.0203433, cell_fall 0.0143656; transition 0.0230506, load 0.00133517: cell_fall 0.021991.
+TEST(Reader, Sky130TimingArcsAtGridPoints) {
+  const Pin* y = sky130().find_cell("sky130_fd_sc_hd__inv_1")->find_pin("Y");
+  ASSERT_EQ(y->timing.size(), 1u);
+  EXPECT_EQ(y->timing[0].type, TimingType::combinational);
+  EXPECT_DOUBLE_EQ(y->timing[0].cell_rise->lookup(0.01, 0.0005), 0.0203433);
+  EXPECT_DOUBLE_EQ(y->timing[0].cell_fall->lookup(0.01, 0.0005), 0.0143656);
+  EXPECT_DOUBLE_EQ(y->timing[0].cell_fall->lookup(0.0230506, 0.00133517), 0.021991);
+  const Cell* flop = sky130().find_cell("sky130_fd_sc_hd__dfxtp_1");
+  ASSERT_EQ(flop->find_pin("Q")->timing.size(), 1u);
+  EXPECT_EQ(flop->find_pin("Q")->timing[0].type, TimingType::rising_edge);
+  EXPECT_EQ(flop->find_pin("Q")->timing[0].related_pin, "CLK");
+}
+
 constexpr const char* kTinyLibrary = R"(/* a library in other units */
 library (tiny) {
   time_unit : "1ps";
@@ -150,6 +193,16 @@ library (tiny) {
                                   "3, 4"); }
         fall_power (t2) { values ("5, 6", "7, 8"); }
       }
+      timing () {
+        related_pin : "A";
+        cell_rise (t2) { values ("10, 20", "30, 40"); }
+        cell_fall (scalar) { values ("50"); }
+      }
+      timing () {
+        related_pin : "A";
+        timing_type : setup_rising;
+        rise_constraint (t2) { values ("1, 1", "1, 1"); }
+      }
     }
   }
 }
@@ -169,6 +222,11 @@ TEST(Reader, ConvertsUnits) {
   // energy unit = 2 fF × (1 mV)² = 2e-3 pF × 1e-6 V² = 2e-9 pJ; axes 0.1/0.2 ns and 2/6 fF.
   EXPECT_DOUBLE_EQ(power.rise_power->lookup(0.2, 0.006), 4 * 2e-9);
   EXPECT_DOUBLE_EQ(power.mean_energy_pj(0.1, 0.002), (1 + 5) / 2.0 * 2e-9);
+  // Delays in ps; the setup arc is a constraint and is not read.
+  const Pin& y = *cell.find_pin("Y");
+  ASSERT_EQ(y.timing.size(), 1u);
+  EXPECT_DOUBLE_EQ(y.timing[0].cell_rise->lookup(0.2, 0.006), 0.040);
+  EXPECT_DOUBLE_EQ(y.timing[0].mean_delay_ns(0.1, 0.002), (0.010 + 0.050) / 2);
 }
 
 std::string error_of(const std::string& text) {
@@ -200,6 +258,11 @@ TEST(Reader, ParseErrorsNameLineAndExpectation) {
   unknown_template.replace(unknown_template.find("rise_power (t2)"), 15, "rise_power (t9)");
   EXPECT_NE(error_of(unknown_template).find("a defined template, got 't9'"), std::string::npos);
   EXPECT_NE(error_of("cell (X) { }").find("expected 'library'"), std::string::npos);
+  std::string short_delays = text;
+  short_delays.replace(short_delays.find("\"30, 40\""), 8, "\"30\"");
+  EXPECT_NE(error_of(short_delays).find("cell BUF pin Y cell_rise values: expected 2 x 2 numbers, got 3"),
+            std::string::npos)
+      << error_of(short_delays);
 }
 
 TEST(Reader, UnreadableAndTruncatedFiles) {
