@@ -219,7 +219,7 @@ void add_mx(const BenchSizes& z) {
   }
   const std::size_t rows = z.gemm.m, cols = z.gemm.k;
   const std::string shape = std::to_string(rows) + "x" + std::to_string(cols);
-  for (const mx::ElementFormat f : {mx::ElementFormat::fp4_e2m1, mx::ElementFormat::int8}) {
+  for (const mx::ElementFormat f : {mx::ElementFormat::fp4_e2m1, mx::ElementFormat::int8, mx::ElementFormat::fp8_e4m3}) {
     const std::string fmt(mx::element_format_name(f));
     add("BM_mx_quantize/" + fmt + "/" + shape, [=](benchmark::State& state) {
       const auto v = floats(rows * cols, 7);

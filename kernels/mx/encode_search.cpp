@@ -1,8 +1,9 @@
-// Deterministic MX encoding of FP4 / FP6 / INT8 as a boundary search (encode_search.h).
+// Deterministic MX encoding of FP4 / FP6 / INT8 / FP8 in 16 lanes (encode_search.h).
 #include "kernels/mx/encode_search.h"
 
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -81,6 +82,73 @@ bool is_twos_complement_sign(mx::ElementFormat format, const mx::ElementSpec& sp
          code_at(-3.4028234663852886e38f) == 256 - spec.max_code;
 }
 
+// FP8's premises (encode_fp8, see the header), all read off golden at X = 0 but the last.
+bool rounds_like_fp32_bits(mx::ElementFormat format, const mx::ElementSpec& spec, const mx::QuantizePolicy& policy) {
+  auto code_at = [&](float value) { return golden_code(value, format, policy); };
+  auto tie_goes_down = [&](int c) { return policy.rounding == mx::ElementRounding::nearest_even && (c & 1) != 0; };
+  const int drop = 23 - spec.mantissa_bits;
+  const int first_normal = 1 << spec.mantissa_bits;
+  const auto exponent_offset = static_cast<std::uint32_t>((127 - spec.bias) << spec.mantissa_bits);
+  for (int c = 0; c <= spec.max_code; ++c) {
+    // The code layout encode_fp8 assembles: c 2^lsb below the first normal, then FP32's bits.
+    const auto magnitude = static_cast<float>(magnitude_of(static_cast<std::uint8_t>(c), format));
+    const bool laid_out = c < first_normal ? magnitude == std::ldexp(static_cast<float>(c), spec.lsb_exponent)
+                                           : (mx::float_bits(magnitude) >> drop) - exponent_offset ==
+                                                 static_cast<std::uint32_t>(c);
+    if (!laid_out) return false;
+    if (c == 0) continue;
+    const std::optional<Boundary> b = read_boundary(c, format, policy);
+    if (!b || b->tie_down != tie_goes_down(c)) return false;
+  }
+  // One step past the max, as if code max_code + 1 existed, golden gives its overflow code.
+  const double max = magnitude_of(spec.max_code, format);
+  const double quantum = max - magnitude_of(static_cast<std::uint8_t>(spec.max_code - 1), format);
+  const auto past = static_cast<float>(policy.rounding == mx::ElementRounding::toward_zero ? max + quantum
+                                                                                           : max + quantum / 2);
+  const float huge = std::numeric_limits<float>::max();
+  const std::uint8_t overflow = code_at(huge);
+  if (code_at(std::nextafter(past, 0.0f)) != spec.max_code ||
+      code_at(past) != (tie_goes_down(spec.max_code + 1) ? spec.max_code : overflow) ||
+      code_at(std::nextafter(past, huge)) != overflow) {
+    return false;
+  }
+  // A negative value is its magnitude's code with the sign bit (-0 and values rounding to 0 too).
+  const std::uint8_t sign = mx::sign_bit(format);
+  for (const float v : {0.0f, mx::float_from_bits(1), std::ldexp(1.0f, spec.lsb_exponent - 2),
+                        std::ldexp(1.0f, spec.lsb_exponent), 1.0f, static_cast<float>(max), past, huge}) {
+    if (code_at(-v) != (code_at(v) | sign)) return false;
+  }
+  // q under 2^-126, where scalef is not exact: the largest such q at the top scale is code 0.
+  constexpr std::uint8_t kTopScale = 254;  // 2^127
+  const float just_under_two = std::nextafter(2.0f, 0.0f);
+  return mx::quantize_element(just_under_two, kTopScale, format, policy, 0) == 0 &&
+         mx::quantize_element(-just_under_two, kTopScale, format, policy, 0) == sign;
+}
+
+// body(round_to_int): round_to_int(__m512) -> __m512i is `rounding` of each lane to an integer,
+// the mode in the instruction, so MXCSR plays no part.
+template <class Body>
+void with_integer_rounding(mx::ElementRounding rounding, const Body& body) {
+  switch (rounding) {
+    case mx::ElementRounding::nearest_even:
+      body([](__m512 u) { return _mm512_cvt_roundps_epi32(u, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); });
+      break;
+    case mx::ElementRounding::toward_zero:
+      body([](__m512 u) { return _mm512_cvt_roundps_epi32(u, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); });
+      break;
+    default:  // nearest_away
+      body([](__m512 u) {
+        // trunc(u) + (fraction >= 1/2) with the fraction exact; floor(u + 1/2) would round the
+        // addition itself just below a tie (1/2 - 2^-25 + 1/2 is 1 in FP32).
+        const __m512 whole = _mm512_roundscale_ps(u, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(u, whole), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
+        const __m512i n = _mm512_cvt_roundps_epi32(whole, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        return _mm512_mask_sub_epi32(n, up, n, _mm512_set1_epi32(-1));
+      });
+      break;
+  }
+}
+
 // The 16-lane loop every mode shares: `code_of(magnitude bits, negative lanes)` gives the signed
 // codes of a finite group (a group holding Inf / NaN takes `scalar` element by element);
 // subnormal inputs are zeros under SubnormalInputs::flush, as golden flushes them.
@@ -143,6 +211,12 @@ SearchEncoder::SearchEncoder(mx::ElementFormat format, const mx::QuantizePolicy&
     : format_(format), policy_(policy), spec_(mx::element_spec(format)) {
 #if defined(TESSERA_SEARCH_ENCODER_AVX512)
   if (policy.rounding == mx::ElementRounding::stochastic) return;
+  if (!spec_.is_integer && spec_.bits == 8) {
+    if (!rounds_like_fp32_bits(format, spec_, policy)) return;
+    fp8_overflow_code_ = golden_code(std::numeric_limits<float>::max(), format, policy);
+    method_ = Method::fp8_bits;
+    return;
+  }
   const int codes = spec_.max_code + 1;
   if ((codes & (codes - 1)) != 0 || (!spec_.is_integer && codes > kTableSize)) return;
   for (int c = 1; c < codes; ++c) {
@@ -159,11 +233,11 @@ SearchEncoder::SearchEncoder(mx::ElementFormat format, const mx::QuantizePolicy&
   if (golden_code(3.4028234663852886e38f, format, policy) != spec_.max_code) return;
   if (spec_.is_integer) {
     if (spec_.max_units != spec_.max_code || !is_twos_complement_sign(format, spec_, policy)) return;
-    uniform_ = true;
+    method_ = Method::uniform;
   } else {
     while ((1 << search_steps_) < codes) ++search_steps_;
+    method_ = Method::table;
   }
-  usable_ = true;
 #endif
 }
 
@@ -182,14 +256,15 @@ void SearchEncoder::encode_block(const float* values, std::size_t count, std::ui
 
 void SearchEncoder::encode_blocks(const float* values, std::size_t count, std::size_t block_size,
                                   const std::uint8_t* scales, std::uint8_t* codes) const {
-  if (!usable_) {
-    for_each_scaled_block(count, block_size, scales, [&](std::size_t begin, std::size_t n, std::uint8_t scale) {
-      encode_deterministic_block(values + begin, n, scale, format_, spec_, policy_, codes + begin);
-    });
-  } else if (uniform_) {
-    encode_uniform(values, count, block_size, scales, codes);
-  } else {
-    encode_by_table(values, count, block_size, scales, codes);
+  switch (method_) {
+    case Method::golden_steps:
+      for_each_scaled_block(count, block_size, scales, [&](std::size_t begin, std::size_t n, std::uint8_t scale) {
+        encode_deterministic_block(values + begin, n, scale, format_, spec_, policy_, codes + begin);
+      });
+      break;
+    case Method::table: encode_by_table(values, count, block_size, scales, codes); break;
+    case Method::uniform: encode_uniform(values, count, block_size, scales, codes); break;
+    case Method::fp8_bits: encode_fp8(values, count, block_size, scales, codes); break;
   }
 }
 
@@ -247,7 +322,7 @@ void SearchEncoder::encode_uniform(const float* values, std::size_t count, std::
   // also takes huge values (+Inf after scalef) there.
   const __m512 max_units = _mm512_set1_ps(static_cast<float>(spec_.max_units));
   const bool flush = policy_.subnormal_inputs == mx::SubnormalInputs::flush;
-  auto run = [&](auto round_to_int) {
+  with_integer_rounding(policy_.rounding, [&](auto round_to_int) {
     for_each_scaled_block(count, block_size, scales, [&](std::size_t begin, std::size_t n, std::uint8_t scale_byte) {
       const __m512 to_units =
           _mm512_set1_ps(static_cast<float>(-spec_.lsb_exponent - mx::e8m0_exponent(scale_byte)));
@@ -262,25 +337,55 @@ void SearchEncoder::encode_uniform(const float* values, std::size_t count, std::
                       return _mm512_mask_sub_epi32(code, negative, _mm512_setzero_si512(), code);  // (256 - n) & 0xFF
                     });
     });
-  };
-  switch (policy_.rounding) {
-    case mx::ElementRounding::nearest_even:
-      run([](__m512 u) { return _mm512_cvt_roundps_epi32(u, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); });
-      break;
-    case mx::ElementRounding::toward_zero:
-      run([](__m512 u) { return _mm512_cvt_roundps_epi32(u, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); });
-      break;
-    default:  // nearest_away
-      run([](__m512 u) {
-        // trunc(u) + (fraction >= 1/2) with the fraction exact; floor(u + 1/2) would round the
-        // addition itself just below a tie (1/2 - 2^-25 + 1/2 is 1 in FP32).
-        const __m512 whole = _mm512_roundscale_ps(u, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-        const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(u, whole), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
-        const __m512i n = _mm512_cvt_roundps_epi32(whole, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-        return _mm512_mask_sub_epi32(n, up, n, _mm512_set1_epi32(-1));
-      });
-      break;
-  }
+  });
+#else
+  (void)values, (void)count, (void)block_size, (void)scales, (void)codes;
+#endif
+}
+
+void SearchEncoder::encode_fp8(const float* values, std::size_t count, std::size_t block_size,
+                               const std::uint8_t* scales, std::uint8_t* codes) const {
+#if defined(TESSERA_SEARCH_ENCODER_AVX512)
+  // The rounding of q's FP32 bits: add half a kept unit (nearest_even: half - 1 plus the kept
+  // lsb, so a tie carries only from an odd code; toward_zero: nothing), then drop the low bits.
+  const int drop = 23 - spec_.mantissa_bits;
+  const bool nearest = policy_.rounding != mx::ElementRounding::toward_zero;
+  const bool ties_even = policy_.rounding == mx::ElementRounding::nearest_even;
+  const __m512i dropped_bits = _mm512_set1_epi32(drop);
+  const __m512i round_add = _mm512_set1_epi32(nearest ? (1 << (drop - 1)) - (ties_even ? 1 : 0) : 0);
+  const __m512i kept_lsb = _mm512_set1_epi32(ties_even ? 1 : 0);
+  const __m512i exponent_offset = _mm512_set1_epi32((127 - spec_.bias) << spec_.mantissa_bits);
+  const __m512i smallest_normal = _mm512_set1_epi32((spec_.emin + 127) << 23);
+  // Rounded past the max (kept bits above the max's; +Inf from scalef lands here too).
+  const __m512i max_kept = _mm512_set1_epi32(static_cast<int>(
+      mx::float_bits(mx::element_to_float(spec_.max_code, format_)) >> drop));
+  const __m512i overflow_code = _mm512_set1_epi32(fp8_overflow_code_);
+  const __m512i sign_bit = _mm512_set1_epi32(mx::sign_bit(format_));
+  const bool flush = policy_.subnormal_inputs == mx::SubnormalInputs::flush;
+  with_integer_rounding(policy_.rounding, [&](auto round_to_int) {
+    for_each_scaled_block(count, block_size, scales, [&](std::size_t begin, std::size_t n, std::uint8_t scale_byte) {
+      const int x = mx::e8m0_exponent(scale_byte);
+      const __m512 to_q = _mm512_set1_ps(static_cast<float>(-x));
+      const __m512 to_units = _mm512_set1_ps(static_cast<float>(-spec_.lsb_exponent - x));
+      encode_groups(values + begin, n, flush, codes + begin,
+                    [&](float v) { return encode_deterministic(v, scale_byte, format_, spec_, policy_); },
+                    [&](__m512i magnitude, __mmask16 negative) {
+                      const __m512 m = _mm512_castsi512_ps(magnitude);
+                      const __m512i q = _mm512_castps_si512(
+                          _mm512_scalef_round_ps(m, to_q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+                      const __m512i carry = _mm512_and_si512(_mm512_srlv_epi32(q, dropped_bits), kept_lsb);
+                      const __m512i kept =
+                          _mm512_srlv_epi32(_mm512_add_epi32(_mm512_add_epi32(q, round_add), carry), dropped_bits);
+                      const __m512i normal_code = _mm512_sub_epi32(kept, exponent_offset);
+                      const __m512i subnormal_code = round_to_int(
+                          _mm512_scalef_round_ps(m, to_units, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+                      __m512i code = _mm512_mask_blend_epi32(_mm512_cmplt_epu32_mask(q, smallest_normal), normal_code,
+                                                             subnormal_code);
+                      code = _mm512_mask_blend_epi32(_mm512_cmpgt_epu32_mask(kept, max_kept), code, overflow_code);
+                      return _mm512_mask_or_epi32(code, negative, code, sign_bit);
+                    });
+    });
+  });
 #else
   (void)values, (void)count, (void)block_size, (void)scales, (void)codes;
 #endif

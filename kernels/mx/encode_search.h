@@ -21,6 +21,17 @@
 // with -0, a negative value rounding to 0 and -FLT_MAX). |V| 2^(6-X) is an exact FP32 number
 // wherever it is normal (a change of exponent) and below 2^-126, far under the first boundary 1/2,
 // where it is not; every rounding carries its mode in the instruction, so MXCSR plays no part.
+//
+// FP8 (E4M3 / E5M2, 124-127 codes): the boundaries read off golden are checked to be IEEE-style
+// rounding's: T_c the midpoint of codes c-1 and c (toward_zero: c), ties to the even code, the
+// step past the max (max + half a quantum; toward_zero: a whole one) to golden's overflow code,
+// and a negative value's code the positive one with the sign bit. Then q = |V| 2^-X (scalef,
+// exact where q is a normal FP32 number) is rounded on its FP32 bits: adding half a kept unit
+// (ties to even: half minus one plus the kept lsb) and dropping 23 - mantissa_bits bits rounds the
+// mantissa and carries into the exponent, so (bits >> drop) - ((127 - bias) << mantissa_bits) is
+// the code. Below 2^emin the quantum is fixed, 2^lsb_exponent: the code is the integer
+// round(|V| 2^(-lsb_exponent - X)), as INT8's. q below 2^-126 (not exact) is under 2^-17, far
+// below half the smallest subnormal, and every rounding gives it code 0 (checked at X = 127).
 #include <cstddef>
 #include <cstdint>
 
@@ -31,14 +42,14 @@ namespace tessera::kernels {
 
 class SearchEncoder {
  public:
-  // usable() is true for FP4 / FP6 / INT8 under nearest_even, nearest_away and toward_zero in an
+  // usable() is true for every format under nearest_even, nearest_away and toward_zero in an
   // AVX-512 build (vectorized()) once golden's boundaries are as described above; otherwise
-  // (FP8: too many irregular codes; stochastic rounding; a portable build) encode_block is
-  // encode_deterministic_block.
+  // (stochastic rounding; a portable build) encode_block is encode_deterministic_block.
   // Golden's boundaries are read (and the premises checked) once per format, rounding, overflow
-  // and subnormal policy in the process (INT8: ~400 golden calls, ~9 us) and copied from then on.
+  // and subnormal policy in the process (INT8 / FP8: ~400 golden calls, ~10 us) and copied from
+  // then on.
   SearchEncoder(mx::ElementFormat format, const mx::QuantizePolicy& policy);
-  bool usable() const { return usable_; }
+  bool usable() const { return method_ != Method::golden_steps; }
   static bool vectorized();  // the search was compiled in (AVX-512 F/BW/DQ)
 
   // `count` elements of one block under `scale_byte` (not 0xFF), deterministic rounding, 16 at a
@@ -61,13 +72,21 @@ class SearchEncoder {
                        std::uint8_t* codes) const;
   void encode_uniform(const float* values, std::size_t count, std::size_t block_size, const std::uint8_t* scales,
                       std::uint8_t* codes) const;
+  void encode_fp8(const float* values, std::size_t count, std::size_t block_size, const std::uint8_t* scales,
+                  std::uint8_t* codes) const;
 
   static constexpr int kTableSize = 32;  // codes 0..31 (FP6); FP4 uses the first 8
   mx::ElementFormat format_;
   mx::QuantizePolicy policy_;
   mx::ElementSpec spec_;
-  bool usable_ = false;
-  bool uniform_ = false;  // INT8: boundaries every 2^-6, the code is a rounding (no table)
+  enum class Method {
+    golden_steps,  // not usable: encode_deterministic_block
+    table,         // FP4 / FP6: the boundary search
+    uniform,       // INT8: boundaries every 2^-6, the code is a rounding (no table)
+    fp8_bits,      // FP8: q's FP32 bits rounded to the format's mantissa (no table)
+  };
+  Method method_ = Method::golden_steps;
+  std::uint8_t fp8_overflow_code_ = 0;  // golden's positive code past the max (saturate: max_code)
   int search_steps_ = 0;  // log2 of the table size in use
   // boundary_bits_[c]: FP32 bits of T_c at X = 0 (c >= 1; entry 0 unused);
   // tie_down_[c]: 1 where |V| == T_c * 2^X still gets code c-1.

@@ -479,7 +479,7 @@ mx::QuantizedRows mx_quantize(Backend backend, const float* values, std::size_t 
     return q;
   }
 #endif
-  // Deterministic roundings: FP4 / FP6 / INT8 in 16 lanes, FP8 by encode_deterministic_block.
+  // Deterministic roundings: every format in 16 lanes (SearchEncoder).
   const SearchEncoder search(format, policy);
   // The unit of work: a run of up to kBlocksPerRun blocks of one row, their scales first, then
   // their codes in one encoder call (a call per block was ~30 % of INT8's time). 64 blocks of

@@ -115,11 +115,15 @@ TEST(MxQuantize, TiesAndBoundariesEveryFormatAndRounding) {
 // either side of each, zeros, FP32 subnormals and FLT_MAX, both signs: the inputs on which a
 // boundary search could go wrong.
 std::vector<float> boundary_values(ElementFormat format, int x) {
-  const std::vector<float> grid = test_inputs::element_magnitudes(format);
+  std::vector<float> grid = test_inputs::element_magnitudes(format);
   std::vector<float> magnitudes = {0.0f, mx::float_from_bits(1), mx::float_from_bits(0x7FFFFF),
                                    mx::float_from_bits(0x800000), std::numeric_limits<float>::max()};
+  // Past the max: half a quantum (a tie that saturates or overflows), a whole one (toward_zero's
+  // step) and far past.
+  const float max = grid.back(), quantum = grid.back() - grid[grid.size() - 2];
+  for (const float past : {max + quantum / 2, max + quantum, max * 1.5f}) grid.push_back(past);
   for (std::size_t i = 0; i < grid.size(); ++i) {
-    const float points[] = {grid[i], i + 1 < grid.size() ? (grid[i] + grid[i + 1]) / 2.0f : grid[i] * 1.5f};
+    const float points[] = {grid[i], i + 1 < grid.size() ? (grid[i] + grid[i + 1]) / 2.0f : grid[i]};
     for (float unscaled : points) {
       const float p = std::ldexp(unscaled, x);  // exact but where it leaves FP32's range
       magnitudes.insert(magnitudes.end(), {p, std::nextafter(p, 0.0f), std::nextafter(p, 1e30f)});
@@ -133,35 +137,40 @@ std::vector<float> boundary_values(ElementFormat format, int x) {
 }
 
 TEST(MxQuantize, SearchEncoderEqualsGoldenAtEveryScale) {
-  // The FP4 / FP6 boundary search and INT8's uniform rounding against golden's quantize_element
-  // for every scale byte 0..254 (boundaries scaled into FP32 subnormals and past FLT_MAX), every
-  // deterministic rounding, both subnormal policies, in pieces of 1, 7, 33 and 257 (the 16-lane
-  // tails). The inputs include every tie (for INT8 also the one below 1/2 unit that rounds a
-  // negative value to code 0) and one float either side.
+  // The FP4 / FP6 boundary search, INT8's uniform rounding and FP8's rounding of FP32 bits against
+  // golden's quantize_element for every scale byte 0..254 (boundaries scaled into FP32 subnormals
+  // and past FLT_MAX), every deterministic rounding, both overflow policies (FP8: saturate and
+  // Inf / NaN), both subnormal policies, in pieces of 1, 7, 33 and 257 (the 16-lane tails). The
+  // inputs include every tie (for INT8 also the one below 1/2 unit that rounds a negative value
+  // to code 0, for every format the one past the max) and one float either side.
   const std::size_t pieces[] = {1, 7, 33, 257};
   for (ElementFormat format : mx::kAllElementFormats) {
-    const bool small = format == ElementFormat::fp4_e2m1 || format == ElementFormat::fp6_e2m3 ||
-                       format == ElementFormat::fp6_e3m2 || format == ElementFormat::int8;
+    const bool fp8 = format == ElementFormat::fp8_e4m3 || format == ElementFormat::fp8_e5m2;
     for (auto rounding : {mx::ElementRounding::nearest_even, mx::ElementRounding::nearest_away,
                           mx::ElementRounding::toward_zero}) {
-      for (auto subnormals : {mx::SubnormalInputs::keep, mx::SubnormalInputs::flush}) {
-        mx::QuantizePolicy p;
-        p.rounding = rounding;
-        p.subnormal_inputs = subnormals;
-        const SearchEncoder encoder(format, p);
-        if (small) {
+      for (auto overflow : {mx::Overflow::saturate, mx::Overflow::to_inf_or_nan}) {
+        if (overflow == mx::Overflow::to_inf_or_nan && !fp8) continue;  // FP8 only (validate_policy)
+        for (auto subnormals : {mx::SubnormalInputs::keep, mx::SubnormalInputs::flush}) {
+          mx::QuantizePolicy p;
+          p.rounding = rounding;
+          p.overflow = overflow;
+          p.subnormal_inputs = subnormals;
+          const SearchEncoder encoder(format, p);
           EXPECT_EQ(encoder.usable(), SearchEncoder::vectorized()) << mx::element_format_name(format);
-        }
-        for (unsigned scale = 0; scale < 255; scale += small ? 1 : 37) {
-          const auto scale_byte = static_cast<std::uint8_t>(scale);
-          const std::vector<float> values = boundary_values(format, mx::e8m0_exponent(scale_byte));
-          std::vector<std::uint8_t> got(values.size(), 0xAA), expected(values.size());
-          for (std::size_t i = 0; i < values.size(); ++i)
-            expected[i] = mx::quantize_element(values[i], scale_byte, format, p, i);
-          for (std::size_t i = 0, n = 0; i < values.size(); i += pieces[n % 4], ++n) {
-            encoder.encode_block(values.data() + i, std::min(pieces[n % 4], values.size() - i), scale_byte, got.data() + i);
+          for (unsigned scale = 0; scale < 255; ++scale) {
+            const auto scale_byte = static_cast<std::uint8_t>(scale);
+            const std::vector<float> values = boundary_values(format, mx::e8m0_exponent(scale_byte));
+            std::vector<std::uint8_t> got(values.size(), 0xAA), expected(values.size());
+            for (std::size_t i = 0; i < values.size(); ++i)
+              expected[i] = mx::quantize_element(values[i], scale_byte, format, p, i);
+            for (std::size_t i = 0, n = 0; i < values.size(); i += pieces[n % 4], ++n) {
+              encoder.encode_block(values.data() + i, std::min(pieces[n % 4], values.size() - i), scale_byte,
+                                   got.data() + i);
+            }
+            ASSERT_EQ(got, expected) << mx::element_format_name(format) << " scale byte " << scale << " rounding "
+                                     << static_cast<int>(rounding) << " overflow " << static_cast<int>(overflow)
+                                     << " subnormals " << static_cast<int>(subnormals);
           }
-          ASSERT_EQ(got, expected) << mx::element_format_name(format) << " scale byte " << scale;
         }
       }
     }
