@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "traces/gate/replay.h"
+
 namespace tessera::cli {
 
 void register_mx_commands(CLI::App& root);       // tessera mx ...
@@ -38,6 +40,7 @@ bool has_optical_traces(const std::string& directory);
 // tessera power optical-fit (power_optical_commands.cpp).
 void register_power_optical_commands(CLI::App* power);
 nlohmann::json print_optical_trace_power(const std::string& directory, const std::string& library,
-                                         const std::string& structure, bool gate_level);
+                                         const std::string& structure, bool gate_level,
+                                         traces::gate::DelayModel delays);
 
 }  // namespace tessera::cli

@@ -128,11 +128,7 @@ void run_power_characterize(const PowerCharacterizeOptions& options, const CLI::
   spec.clock_period_ns = options.clock_period_ns;
   spec.per_op_energy = options.per_op_energy;
   spec.opensta = options.opensta;
-  const auto delays = traces::gate::delay_model_named(options.delays);
-  if (!delays) {
-    throw InputError("power characterize: --delays '" + options.delays + "': expected zero, unit or liberty");
-  }
-  spec.delays = *delays;
+  spec.delays = traces::gate::delay_model_named(options.delays, "power characterize");
   spec.work_dir = options.work_dir;
   emit(power::characterize_power(spec).to_json(), options.json_out);
 }

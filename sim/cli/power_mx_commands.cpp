@@ -27,6 +27,7 @@ struct MxPowerArguments {
   std::string structure = "keep";
   std::string model_path;
   std::string fit_out;
+  std::string delays = "zero";
   std::string json_out;
 };
 
@@ -39,14 +40,24 @@ std::string fixed(double value, int digits) {
 double per_pair(double pj, std::uint64_t pairs) { return pairs ? pj / static_cast<double>(pairs) : 0.0; }
 
 void run_power_mx(const MxPowerArguments& arguments) {
-  const std::vector<tracing::MxLayerTrace> layers = tracing::read_mx_traces(arguments.trace_dir);
   power::MxTracePowerOptions options;
   options.gate_level = arguments.gate_level;
   options.gate.library = arguments.library;
   options.gate.structure = power::parse_structure(arguments.structure);
+  options.gate.delays = traces::gate::delay_model_named(arguments.delays, "power mx");
   if (!arguments.fit_out.empty() && !arguments.model_path.empty()) {
     throw ConfigError("power mx: give --model FILE or --fit-out FILE, not both");
   }
+  if (options.gate.delays != traces::gate::DelayModel::zero) {
+    if (!arguments.fit_out.empty()) {
+      throw InputError("power mx: --fit-out fits on zero-delay energies, like the shipped models; drop --delays " +
+                       arguments.delays);
+    }
+    if (!arguments.gate_level) {
+      throw InputError("power mx: --delays " + arguments.delays + " prices the gate-level replay: give --gate-level too");
+    }
+  }
+  const std::vector<tracing::MxLayerTrace> layers = tracing::read_mx_traces(arguments.trace_dir);
   options.fit_model = !arguments.fit_out.empty();
   if (options.fit_model) options.gate_level = true;  // the fit needs the gate-level energies
   if (!arguments.model_path.empty()) options.model = traces::activity::load_mx_model(arguments.model_path);
@@ -83,9 +94,12 @@ void run_power_mx(const MxPowerArguments& arguments) {
   }
   table.print(std::cout);
   std::cout << "table: models/energy (45 nm figures, the MX unit model's dot engine); gate: tessera_mx_dot on "
-            << arguments.library << ", zero-delay\n";
+            << arguments.library << ", " << traces::gate::to_string(options.gate.delays) << " delays"
+            << (options.gate.delays == traces::gate::DelayModel::zero ? "" : " (glitches charged; the model is zero-delay)")
+            << "\n";
   const nlohmann::json out = {{"trace_dir", arguments.trace_dir},
                               {"library", arguments.library},
+                              {"gate_delays", traces::gate::to_string(options.gate.delays)},
                               {"model", options.model ? nlohmann::json(options.model->unit + ", " + options.model->fitted_on)
                                                       : nlohmann::json(nullptr)},
                               {"layers", rows}};
@@ -106,6 +120,9 @@ void register_power_mx_commands(CLI::App* power) {
   mx->add_option("--model", arguments->model_path, "A fitted MX energy model (tessera.mx_energy_model JSON)");
   mx->add_option("--fit-out", arguments->fit_out,
                  "Fit a model on these traces' gate-level energies (implies --gate-level), save it here and apply it");
+  mx->add_option("--delays", arguments->delays,
+                 "With --gate-level: zero, unit or liberty (glitches charged too; traces/gate/README.md)")
+      ->capture_default_str();
   mx->add_option("--json-out", arguments->json_out, "Write the per-layer figures as JSON");
   mx->callback([arguments] { run_power_mx(*arguments); });
 }

@@ -58,11 +58,13 @@ bool has_optical_traces(const std::string& directory) {
 }
 
 nlohmann::json print_optical_trace_power(const std::string& directory, const std::string& library,
-                                         const std::string& structure, bool gate_level) {
+                                         const std::string& structure, bool gate_level,
+                                         traces::gate::DelayModel delays) {
   power::OpticalTracePowerOptions options;
   options.gate_level = gate_level;
   options.gate.library = library;
   options.gate.structure = power::parse_structure(structure);
+  options.gate.delays = delays;
   options.models = tracing::optical_periphery_models_for(library);
   const std::vector<power::OpticalLayerPowerEstimate> estimates =
       power::optical_trace_power(tracing::read_optical_traces(directory), options);

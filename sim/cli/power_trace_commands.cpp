@@ -42,6 +42,7 @@ struct TracePowerArguments {
   std::string structure = "keep";
   std::string model_path;
   bool gate_level = false;
+  std::string delays = "zero";
   std::string json_out;
   CircuitArguments circuit;
 };
@@ -105,17 +106,22 @@ std::string fixed(double value, int digits) {
 double per_mac(double pj, std::uint64_t macs) { return macs == 0 ? 0.0 : pj / static_cast<double>(macs); }
 
 void run_trace_power(const TracePowerArguments& arguments) {
+  const traces::gate::DelayModel delays = traces::gate::delay_model_named(arguments.delays, "power");
+  if (delays != traces::gate::DelayModel::zero && !arguments.gate_level) {
+    throw InputError("power: --delays " + arguments.delays + " prices the gate-level replay: give --gate-level too");
+  }
   // Optical layers' periphery has its own table (power_optical_commands.cpp); a directory of only
   // optical traces prints just that.
   nlohmann::json optical_rows;
   if (has_optical_traces(arguments.trace_dir)) {
     optical_rows = print_optical_trace_power(arguments.trace_dir, arguments.library, arguments.structure,
-                                             arguments.gate_level);
+                                             arguments.gate_level, delays);
     bool any_approx = false;
     for (const auto& path : traces::list_traces(arguments.trace_dir)) any_approx = any_approx || tracing::is_approx_trace(path);
     if (!any_approx) {
       if (!arguments.json_out.empty()) {
         const nlohmann::json out = {{"trace_dir", arguments.trace_dir}, {"library", arguments.library},
+                                    {"gate_delays", traces::gate::to_string(delays)},
                                     {"layers", nlohmann::json::array()}, {"optical_layers", optical_rows}};
         io::write_file_atomically(arguments.json_out, out.dump(2) + "\n");
       }
@@ -127,6 +133,7 @@ void run_trace_power(const TracePowerArguments& arguments) {
   options.gate_level = arguments.gate_level;
   options.gate.library = arguments.library;
   options.gate.structure = power::parse_structure(arguments.structure);
+  options.gate.delays = delays;
   options.circuit = circuit_from(arguments.circuit);
   std::string model_note;
   if (!arguments.model_path.empty()) {
@@ -142,7 +149,8 @@ void run_trace_power(const TracePowerArguments& arguments) {
   }
   const std::vector<power::LayerPowerEstimate> estimates = power::trace_power(layers, options);
 
-  nlohmann::json out = {{"trace_dir", arguments.trace_dir}, {"library", arguments.library}, {"model", model_note}};
+  nlohmann::json out = {{"trace_dir", arguments.trace_dir}, {"library", arguments.library}, {"model", model_note},
+                        {"gate_delays", traces::gate::to_string(delays)}};
   nlohmann::json rows = nlohmann::json::array();
   report::TextTable table({"layer", "multiplier", "MACs traced", "table pJ/MAC", "model pJ/MAC", "gate pJ/MAC",
                            "switching", "internal", "leakage", "model err", "per-op R2"});
@@ -178,7 +186,11 @@ void run_trace_power(const TracePowerArguments& arguments) {
   if (!optical_rows.is_null()) out["optical_layers"] = optical_rows;
   table.print(std::cout);
   std::cout << "table: models/energy (45 nm figures); model and gate: " << arguments.library
-            << (model_note.empty() ? "" : "; model: " + model_note) << "\n";
+            << (model_note.empty() ? "" : "; model: " + model_note)
+            << (delays == traces::gate::DelayModel::zero ? ""
+                                                         : "; gate: " + traces::gate::to_string(delays) +
+                                                               " delays (glitches charged; the model is zero-delay)")
+            << "\n";
   if (!arguments.json_out.empty()) io::write_file_atomically(arguments.json_out, out.dump(2) + "\n");
 }
 
@@ -311,6 +323,10 @@ void register_power_trace_commands(CLI::App* power) {
                         "Fitted model (tessera power fit); default: the shipped model of the traces' multiplier");
     command->add_flag("--gate-level", arguments->gate_level,
                       "Also replay the traces through the multiplier's gate netlist (Yosys) and report the model's error");
+    command->add_option("--delays", arguments->delays,
+                        "With --gate-level: zero (settled changes), unit or liberty (glitches charged too; "
+                        "traces/gate/README.md)")
+        ->capture_default_str();
     command->add_option("--json-out", arguments->json_out, "Also write the results as JSON");
   }
   add_circuit_options(estimate, arguments->circuit);

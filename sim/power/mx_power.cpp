@@ -163,6 +163,7 @@ MxGateLevelEnergies mx_gate_level_energies(const std::vector<activity::MxBlockPa
 
   traces::gate::ReplayOptions replay_options;
   replay_options.clock_period_ns = options.clock_period_ns;
+  replay_options.delays = options.delays;
   replay_options.per_cycle_energy = true;
   replay_options.clock_port = "clk_i";
   replay_options.reset_port = "rst_ni";

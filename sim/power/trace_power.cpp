@@ -123,6 +123,7 @@ GateLevelEnergies replay_energies(const MultiplierCircuit& circuit, const Synthe
 
   traces::gate::ReplayOptions replay_options;
   replay_options.clock_period_ns = options.clock_period_ns;
+  replay_options.delays = options.delays;
   replay_options.per_cycle_energy = true;
   const traces::gate::ReplayResult replayed =
       traces::gate::replay(netlist, {{circuit.port_a, port_a}, {circuit.port_b, port_b}}, replay_options);

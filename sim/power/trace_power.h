@@ -20,6 +20,7 @@
 #include "sim/tracing/approx_trace_reader.h"
 #include "traces/activity/energy_model.h"
 #include "traces/activity/multiplier_model.h"
+#include "traces/gate/replay.h"
 #include "traces/activity/proxy_model.h"
 #include "traces/gate/replay.h"
 
@@ -45,6 +46,8 @@ struct GateLevelOptions {
   std::string library = "sky130";
   Structure structure = Structure::keep;
   double clock_period_ns = 10.0;
+  // zero: settled changes only (what the fitted models learn); unit / liberty: glitches too.
+  traces::gate::DelayModel delays = traces::gate::DelayModel::zero;
   std::filesystem::path work_dir;  // empty: a temporary directory
 };
 

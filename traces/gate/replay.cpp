@@ -818,11 +818,11 @@ std::string to_string(DelayModel delays) {
   return "zero";
 }
 
-std::optional<DelayModel> delay_model_named(const std::string& name) {
+DelayModel delay_model_named(const std::string& name, const std::string& where) {
   for (DelayModel delays : {DelayModel::zero, DelayModel::unit, DelayModel::liberty}) {
     if (to_string(delays) == name) return delays;
   }
-  return std::nullopt;
+  throw InputError(where + ": --delays '" + name + "': expected zero, unit or liberty");
 }
 
 double default_input_transition_ns(const GateNetlist& netlist) {

@@ -48,7 +48,8 @@ enum class DelayModel { zero, unit, liberty };
 
 // "zero", "unit", "liberty": the names the CLI and the JSON reports use.
 std::string to_string(DelayModel delays);
-std::optional<DelayModel> delay_model_named(const std::string& name);
+// The model of that name; InputError "<where>: --delays '<name>': expected zero, unit or liberty".
+DelayModel delay_model_named(const std::string& name, const std::string& where);
 
 struct ReplayOptions {
   DelayModel delays = DelayModel::zero;

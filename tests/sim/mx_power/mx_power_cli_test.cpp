@@ -75,5 +75,25 @@ TEST(MxPowerCli, DirectoryWithoutMxTracesIsAClearError) {
   }
 }
 
+// Glitch-aware gate level is an option of the replay; the fit stays on zero-delay energies.
+TEST(MxPowerCli, DelaysNeedTheGateLevelAndAreNotFittedOn) {
+  test::ScratchDir dir;
+  const std::string traces = dir.path().string();
+  const auto message_of = [&](std::vector<std::string> args) -> std::string {
+    try {
+      run_power(std::move(args));
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(message_of({"--trace", traces, "--delays", "liberty"}).find("give --gate-level"), std::string::npos);
+  EXPECT_NE(message_of({"--trace", traces, "--gate-level", "--delays", "unit", "--fit-out", dir.file("m.json")})
+                .find("--fit-out fits on zero-delay energies"),
+            std::string::npos);
+  EXPECT_NE(message_of({"--trace", traces, "--gate-level", "--delays", "sdf"}).find("expected zero, unit or liberty"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tessera

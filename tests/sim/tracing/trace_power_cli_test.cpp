@@ -90,6 +90,40 @@ TEST_F(TracePowerFlow, BundledNetworkTracesFlowThroughPowerEndToEnd) {
   EXPECT_FALSE(model.feature_names().empty());
 }
 
+// --delays liberty: the same traced operands replayed with the library's arc delays cost more (the
+// glitches), the settled energy stays what zero delay says, and the output says which it is.
+TEST_F(TracePowerFlow, GateLevelWithLibraryDelaysChargesTheGlitches) {
+  ASSERT_EQ(record("digits_cnn", dir_.file("traces")).exit_code, 0);
+  const test::CommandResult zero = test::run_tessera(
+      {"power", "--trace", dir_.file("traces"), "--gate-level", "--json-out", dir_.file("zero.json")});
+  ASSERT_EQ(zero.exit_code, 0) << zero.err;
+  const test::CommandResult liberty = test::run_tessera({"power", "--trace", dir_.file("traces"), "--gate-level",
+                                                         "--delays", "liberty", "--json-out", dir_.file("liberty.json")});
+  ASSERT_EQ(liberty.exit_code, 0) << liberty.err;
+  EXPECT_NE(liberty.out.find("liberty delays"), std::string::npos) << liberty.out;
+  const nlohmann::json settled = read_json(dir_.file("zero.json")), glitching = read_json(dir_.file("liberty.json"));
+  EXPECT_EQ(settled["gate_delays"], "zero");
+  EXPECT_EQ(glitching["gate_delays"], "liberty");
+  ASSERT_EQ(settled["layers"].size(), glitching["layers"].size());
+  for (std::size_t l = 0; l < settled["layers"].size(); ++l) {
+    const auto& z = settled["layers"][l]["gate_pj"];
+    const auto& g = glitching["layers"][l]["gate_pj"];
+    SCOPED_TRACE(settled["layers"][l]["layer"].get<std::string>());
+    EXPECT_GT(g["switching"].get<double>(), z["switching"].get<double>());
+    EXPECT_GT(g["internal"].get<double>(), z["internal"].get<double>());
+    EXPECT_DOUBLE_EQ(g["leakage"].get<double>(), z["leakage"].get<double>());
+    EXPECT_LT(g["total"].get<double>(), 4.0 * z["total"].get<double>());
+    EXPECT_DOUBLE_EQ(glitching["layers"][l]["model_pj"].get<double>(), settled["layers"][l]["model_pj"].get<double>());
+  }
+  const test::CommandResult without_gate = test::run_tessera({"power", "--trace", dir_.file("traces"), "--delays", "unit"});
+  EXPECT_EQ(without_gate.exit_code, 2);
+  EXPECT_NE(without_gate.err.find("--gate-level"), std::string::npos) << without_gate.err;
+  const test::CommandResult unknown =
+      test::run_tessera({"power", "--trace", dir_.file("traces"), "--gate-level", "--delays", "sdf"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("expected zero, unit or liberty"), std::string::npos) << unknown.err;
+}
+
 TEST_F(TracePowerFlow, AMultiplierWithoutACircuitIsExplained) {
   std::ofstream(dir_.file("rules.json"))
       << R"({"rules": [], "default": {"kind": "approx", "multiplier": "mul8s_1L2H"}})";
