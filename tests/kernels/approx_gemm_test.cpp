@@ -27,15 +27,7 @@ std::int64_t l1(const std::vector<std::int32_t>& v) {
   return s;
 }
 
-std::vector<std::string> all_multiplier_names() {
-  std::vector<std::string> names;
-  for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
-  for (const char* p : {"exact", "trunc1", "trunc3", "trunc5", "trunc7", "bam_h2_v0", "bam_h3_v6", "bam_h0_v4",
-                        "bam_h7_v7", "drum4", "drum6", "mitchell"}) {
-    names.emplace_back(p);
-  }
-  return names;
-}
+using test_inputs::all_multiplier_names;
 
 struct Shape {
   std::size_t m, n, k;

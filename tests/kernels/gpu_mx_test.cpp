@@ -46,16 +46,7 @@ TEST(GpuMxQuantize, EqualsCpuTwinEveryFormatAndPreset) {
   const Shape shapes[] = {{1, 1, 32}, {7, 257, 32}, {6, 100, 7}, {33, 64, 32}, {257, 1000, 32}, {3, 4096, 512}};
   std::uint32_t seed = 1;
   for (ElementFormat format : mx::kAllElementFormats) {
-    std::vector<mx::QuantizePolicy> policies;
-    policies.emplace_back();
-    mx::QuantizePolicy stochastic;
-    stochastic.rounding = mx::ElementRounding::stochastic;
-    stochastic.seed = 1234;
-    policies.push_back(stochastic);
-    for (const mx::Preset& p : mx::presets()) {
-      if (mx_quantize_supports(Backend::cpu, format, 32, p.quantize).ok) policies.push_back(p.quantize);
-    }
-    for (const mx::QuantizePolicy& policy : policies) {
+    for (const mx::QuantizePolicy& policy : test_inputs::quantize_policies(format)) {
       for (const Shape& s : shapes) {
         std::vector<float> v = random_values(s.rows, s.cols, seed++);
         inject_specials(v, s.cols);
@@ -178,15 +169,7 @@ TEST(GpuMxGemm, ExponentExtremes) {
   }
 }
 
-mx::QuantizedRows random_rows(std::size_t rows, std::size_t cols, ElementFormat f, std::size_t block, int scale_lo,
-                              int scale_hi, std::uint32_t seed) {
-  std::mt19937 gen(seed);
-  mx::QuantizedRows q = mx::empty_quantized_rows(rows, cols, f, block);
-  std::uniform_int_distribution<int> code(0, static_cast<int>(mx::code_count(f)) - 1), scale(scale_lo, scale_hi);
-  for (auto& c : q.codes) c = static_cast<std::uint8_t>(code(gen));
-  for (auto& s : q.scales) s = static_cast<std::uint8_t>(scale(gen));
-  return q;
-}
+using test_inputs::random_rows;
 
 TEST(GpuMxGemm, RandomCodesAndScalesEveryFormatPair) {
   // Every code (NaN/Inf codes included) under narrow and full-range scale bytes (0xFF = NaN).

@@ -7,10 +7,15 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "golden/approx/catalog.h"
 #include "golden/approx/conv.h"
+#include "golden/common/error.h"
 #include "golden/mx/element_format.h"
+#include "golden/mx/policy.h"
+#include "golden/mx/tensor.h"
 #include "golden/optical/matmul.h"
 #include "golden/optical/matrix.h"
 #include "golden/optical/quantizer.h"
@@ -41,6 +46,47 @@ inline std::vector<std::uint32_t> bits_of(const std::vector<float>& v) {
   std::vector<std::uint32_t> b(v.size());
   if (!v.empty()) std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
   return b;
+}
+
+// Every bundled table and a spread of the parametric multipliers (truncated, broken-array, DRUM,
+// Mitchell): the tables every approx kernel is compared on.
+inline std::vector<std::string> all_multiplier_names() {
+  std::vector<std::string> names;
+  for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
+  for (const char* p : {"exact", "trunc1", "trunc3", "trunc5", "trunc7", "bam_h2_v0", "bam_h3_v6", "bam_h0_v4",
+                        "bam_h7_v7", "drum4", "drum6", "mitchell"}) {
+    names.emplace_back(p);
+  }
+  return names;
+}
+
+// Random codes (every code of the format, NaN/Inf codes included) and scale bytes in
+// [scale_lo, scale_hi] (255 = NaN).
+inline mx::QuantizedRows random_rows(std::size_t rows, std::size_t cols, mx::ElementFormat f, std::size_t block,
+                                     int scale_lo, int scale_hi, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  mx::QuantizedRows q = mx::empty_quantized_rows(rows, cols, f, block);
+  std::uniform_int_distribution<int> code(0, static_cast<int>(mx::code_count(f)) - 1), scale(scale_lo, scale_hi);
+  for (auto& c : q.codes) c = static_cast<std::uint8_t>(code(gen));
+  for (auto& s : q.scales) s = static_cast<std::uint8_t>(scale(gen));
+  return q;
+}
+
+// The default policy, stochastic rounding and every preset's policy that `format` accepts.
+inline std::vector<mx::QuantizePolicy> quantize_policies(mx::ElementFormat format) {
+  std::vector<mx::QuantizePolicy> policies(1);
+  mx::QuantizePolicy stochastic;
+  stochastic.rounding = mx::ElementRounding::stochastic;
+  stochastic.seed = 1234;
+  policies.push_back(stochastic);
+  for (const mx::Preset& preset : mx::presets()) {
+    try {
+      mx::validate_policy(preset.quantize, format);
+      policies.push_back(preset.quantize);
+    } catch (const ConfigError&) {
+    }
+  }
+  return policies;
 }
 
 // The finite non-negative magnitudes of an MX element format, ascending, each once.
