@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 
 #include "golden/common/error.h"
+#include "kernels/approx/expanded_gemm.h"
 #include "kernels/approx/gather_gemm.h"
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
@@ -71,53 +72,27 @@ void gemm_float_exact(const ApproxPlan& plan, const std::int8_t* a, const std::i
   }
 }
 
-// Same structure as one u8 x s8 integer GEMM (AVX-512 VNNI): per original column the activation
-// side holds uint8(a) ^ 0x80 = a + 128 and f_g(a), the weight side b and -(uint8(b) & J_g), so
-//   sum = sum_k (a + 128) b - sum_g f_g(a) (b & J_g) = sum_k table(a, b) + 128 * sum_k b.
-// The int32 lanes wrap modulo 2^32, and the true result fits int32 (K <= 65535), so subtracting
-// 128 * sum_k b in uint32 gives it exactly.
+// The Baugh-Wooley decomposition as one expanded integer GEMM (expanded_gemm.h): per original
+// column the activation side holds a (stored + 128) and f_g(a) in 0..127, the weight side b and
+// -(uint8(b) & J_g), so the sum is sum_k a b - sum_g f_g(a) (b & J_g) = sum_k table(a, b).
 void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::int8_t* w, std::size_t m,
                      std::size_t n, std::size_t k, std::int32_t* out) {
   const std::vector<BitPlaneGroup>& groups = plan.groups();
-  const std::size_t width = 1 + groups.size();
-  const std::size_t kx = (k * width + 3) / 4 * 4;  // whole 4-byte groups: the GEMM reads ax in place
-  std::vector<std::uint8_t> ax(m * kx, 0);
-  std::vector<std::int8_t> wx(n * kx, 0);
-  std::vector<std::uint32_t> correction(n);
-#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
-  {
-#pragma omp for schedule(static) nowait
-  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-    const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
-    // Row layout: [a + 128 for all k] [f_1(a) for all k] ... (the weight rows use the same).
-    std::uint8_t* d = ax.data() + static_cast<std::size_t>(r) * kx;
-    for (std::size_t i = 0; i < k; ++i) d[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(row[i]) ^ 0x80u);
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      const std::uint8_t mask = groups[g].activation_mask;
-      std::uint8_t* dg = d + (g + 1) * k;
-      for (std::size_t i = 0; i < k; ++i) dg[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(row[i]) & mask);
-    }
-  }
-#pragma omp for schedule(static)
-  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(n); ++r) {
-    const std::int8_t* row = w + static_cast<std::size_t>(r) * k;
-    std::int8_t* d = wx.data() + static_cast<std::size_t>(r) * kx;
-    std::int64_t sum = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      d[i] = row[i];
-      sum += row[i];
-    }
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      const std::uint8_t bits = groups[g].weight_bits;
-      std::int8_t* dg = d + (g + 1) * k;
-      for (std::size_t i = 0; i < k; ++i) {
-        dg[i] = static_cast<std::int8_t>(-static_cast<int>(static_cast<std::uint8_t>(row[i]) & bits));
-      }
-    }
-    correction[static_cast<std::size_t>(r)] = static_cast<std::uint32_t>(128 * sum);
-  }
-  }  // omp parallel
-  gemm_u8s8_i32(ax.data(), wx.data(), m, n, kx, out, correction.data());
+  std::array<std::uint8_t, 8> shift{};
+  shift[0] = 128;
+  expanded_int8_gemm(
+      a, w, m, n, k, 1 + groups.size(), shift.data(),
+      [&](std::size_t p) {
+        const std::uint8_t mask = p == 0 ? 0 : groups[p - 1].activation_mask;
+        return [p, mask](std::int8_t code) {
+          return p == 0 ? int{code} : static_cast<int>(static_cast<std::uint8_t>(code) & mask);
+        };
+      },
+      [&](std::size_t p) {
+        const std::uint8_t bits = groups[p - 1].weight_bits;
+        return [bits](std::int8_t code) { return -static_cast<int>(static_cast<std::uint8_t>(code) & bits); };
+      },
+      out);
 }
 
 // im2col of group g: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation
@@ -236,6 +211,12 @@ ApproxPlan::ApproxPlan(const approx::MultiplierTable& table, bool allow_structur
   } else {
     groups_.clear();
     path_ = ApproxPath::gather;
+    const std::int16_t* lut = table_.data();
+    std::vector<std::int16_t> transposed(approx::kTableEntries);
+    for (std::size_t i = 0; i < 256; ++i)
+      for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
+    by_activation_ = std::make_shared<const GatherTable>(lut);
+    by_weight_ = std::make_shared<const GatherTable>(transposed.data());
   }
 }
 
@@ -278,18 +259,14 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
       // Few output columns (a conv layer's channels): let the weights select table columns and
       // sweep the many activations, i.e. run the transposed problem on the transposed table
       // (same entries, table(a, w) = transposed(w, a)), then transpose the result back.
-      std::vector<std::int16_t> transposed(approx::kTableEntries);
-      const std::int16_t* lut = plan.table().data();
-      for (std::size_t i = 0; i < 256; ++i)
-        for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
       std::vector<std::int32_t> out_t(n * m);
-      gather_gemm(transposed.data(), weights, activations, n, m, k, out_t.data());
+      gather_gemm(*plan.gather_by_weight(), weights, activations, n, m, k, out_t.data());
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
       for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
         for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
       }
     } else {
-      gather_gemm(plan.table().data(), activations, weights, m, n, k, out);
+      gather_gemm(*plan.gather_by_activation(), activations, weights, m, n, k, out);
     }
   } else if (int8_gemm_has_vnni()) {
     gemm_int8_exact(plan, activations, weights, m, n, k, out);

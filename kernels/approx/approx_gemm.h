@@ -15,15 +15,18 @@
 //               65,536 entries are rebuilt from the decomposition and compared; any mismatch ->
 //               gather. Without VNNI both run as FP32 GEMMs in K-chunks of 512 (every partial
 //               sum <= 512 * 32513 < 2^24, exact in FP32), chunks added in int32.
-//   gather      any table (kernels/approx/gather_gemm.h): per k, the table row of an activation
-//               (256 int16) sits in registers as two byte planes and merge-masked vpermb looks
-//               up 64 weights at once; byte sums in uint16 registers for <= 128 steps, folded
-//               into int32 exactly. With few output columns the transposed problem runs on the
-//               transposed table. Portable: table row in L1.
+//   gather      any table (kernels/approx/gather_gemm.h): split row by row (row_split.h) into
+//               a linear part (one integer GEMM over K * terms columns), per-row offsets and a
+//               residual; per k, the residual row of an activation sits in registers as 0, 1 or
+//               2 byte planes and merge-masked vpermb looks up 64 weights at once; byte sums in
+//               uint16 registers for <= 128 steps, folded into int32 exactly. With few output
+//               columns the transposed problem runs on the transposed table (split on its own).
+//               Portable: table row in L1.
 // CUDA: the table in shared memory (128 KiB dynamic, opted in with cudaFuncSetAttribute),
 // int32 accumulation, one kernel for every table (kernels/approx/cuda/approx_gemm.cu).
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +34,7 @@
 #include "golden/approx/conv.h"
 #include "golden/approx/gemm.h"
 #include "golden/approx/table.h"
+#include "kernels/approx/gather_gemm.h"
 #include "kernels/common/backend.h"
 
 namespace tessera::kernels {
@@ -45,7 +49,8 @@ struct BitPlaneGroup {
   std::uint8_t weight_bits = 0;
 };
 
-// A multiplier prepared for the kernels: a copy of the table plus the proven fastest CPU path.
+// A multiplier prepared for the kernels: a copy of the table plus the proven fastest CPU path
+// (for the gather path, the table split both ways round: ~20 ms each, once per plan).
 class ApproxPlan {
  public:
   // Plans `table`; `allow_structured = false` forces the gather path (tests, benchmarks).
@@ -54,11 +59,15 @@ class ApproxPlan {
   const approx::MultiplierTable& table() const { return table_; }
   ApproxPath path() const { return path_; }
   const std::vector<BitPlaneGroup>& groups() const { return groups_; }
+  // The gather path's tables (null on the other paths): indexed by the activation, and by the weight.
+  const GatherTable* gather_by_activation() const { return by_activation_.get(); }
+  const GatherTable* gather_by_weight() const { return by_weight_.get(); }
 
  private:
   approx::MultiplierTable table_;
   ApproxPath path_ = ApproxPath::gather;
   std::vector<BitPlaneGroup> groups_;
+  std::shared_ptr<const GatherTable> by_activation_, by_weight_;
 };
 
 // Tries the bit-plane decomposition of `table` (empty optional-like: ok == false when none).

@@ -6,6 +6,7 @@
 #include "kernels/approx/gather_gemm.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #if defined(__AVX512VBMI__)
@@ -13,6 +14,7 @@
 #endif
 
 #include "golden/approx/table.h"
+#include "kernels/approx/expanded_gemm.h"
 #include "kernels/common/parallel.h"
 
 namespace tessera::kernels {
@@ -20,45 +22,44 @@ namespace {
 
 constexpr std::size_t kRowBlock = 32;
 
+// In square tiles, so that both the strided reads and the writes stay in a few cache lines.
 std::vector<std::uint8_t> transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
                                             std::uint64_t work) {
+  constexpr std::size_t kTile = 32;
   std::vector<std::uint8_t> wt(k * np, 0);
+  const std::size_t k_tiles = (k + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(k); ++kk) {
-    std::uint8_t* dst = wt.data() + static_cast<std::size_t>(kk) * np;
-    for (std::size_t col = 0; col < n; ++col) dst[col] = static_cast<std::uint8_t>(w[col * k + static_cast<std::size_t>(kk)]);
+  for (std::ptrdiff_t kt = 0; kt < static_cast<std::ptrdiff_t>(k_tiles); ++kt) {
+    const std::size_t k0 = static_cast<std::size_t>(kt) * kTile, k1 = std::min(k, k0 + kTile);
+    for (std::size_t c0 = 0; c0 < n; c0 += kTile) {
+      const std::size_t c1 = std::min(n, c0 + kTile);
+      for (std::size_t kk = k0; kk < k1; ++kk) {
+        std::uint8_t* dst = wt.data() + kk * np;
+        for (std::size_t col = c0; col < c1; ++col) dst[col] = static_cast<std::uint8_t>(w[col * k + kk]);
+      }
+    }
   }
   return wt;
 }
 
 #if defined(__AVX512VBMI__)
-// AVX-512 VBMI. A table row (the 256 entries of one activation code) is split into two byte
-// planes, low bytes and high bytes + 128 (both unsigned), 4 registers of 64 entries each.
-// vpermb (one uop on Intel cores; vpermt2b is three) looks up 64 entries among 64 by the index's low 6 bits;
-// the index's bits 7:6 pick the register, by merge-masked vpermb with masks shared by both
-// planes (QuarterMasks), so a plane costs 4 uops and no blend. (vpermt2b covers 128 entries but
-// measures as 2 port-5 cycles here: 2 of them + a blend cost more than 4 vpermb.) The
-// accumulators stay in registers for kStepBlock steps of one activation row and kChunks x 64 columns:
+// AVX-512 VBMI, on the residual of the row split (row_split.h): a row's 256 residual bytes per
+// plane are 4 registers of 64 entries. vpermb (one uop on Intel cores; vpermt2b is three)
+// looks up 64 entries among 64 by the index's low 6 bits; the index's bits 7:6 pick the register,
+// by merge-masked vpermb with masks shared by both planes (QuarterMasks), so a plane costs 4 uops
+// and no blend. (vpermt2b covers 128 entries but measures as 2 port-5 cycles here: 2 of them + a
+// blend cost more than 4 vpermb.) Per activation row and block of kStepBlock steps, the steps are
+// sorted by how many planes their row's residual needs: none (skipped), the low byte only, or
+// both. The accumulators stay in registers for the block and kChunks x 64 columns:
 //   raw[c] += v            (uint16 lanes, wrapping: lane = even byte + 256 * odd byte, mod 2^16)
 //   odd[c] += v >> 8       (the odd columns' bytes, <= 255 * kStepBlock < 2^16: exact)
 // and afterwards even = raw - 256 * odd (mod 2^16; the true even sum is < 2^16, so exact).
-// Per 64 products: 8 vpermb + 1 kmovq on port 5; 6 adds/shifts, vpmovb2m, kor, kand on port 0
-// or 5; no stores. Then, per column, in int32:
-//   sum table = 256 * sum(high + 128) + sum(low) - 32768 * steps.
+// Per 64 products and plane: 4 vpermb on port 5; per 64 products: 1 kmovq (port 5), vpmovb2m,
+// kor, kand and 3 adds/shifts per plane on port 0 or 5; no stores. Then, per column, in int32
+// (modulo 2^32, as the linear part): sum residual = 256 * sum(high) + sum(low).
 constexpr std::size_t kChunks = 4;          // 16 accumulators + 8 table registers + temporaries <= 32
 constexpr std::size_t kGroupColumns = 64 * kChunks;
 constexpr std::size_t kStepBlock = 128;     // <= 257 (uint16 bound); 128 x 256 weight bytes = 32 KiB of L1
-
-struct BytePlanes {
-  std::vector<std::uint8_t> low, high;  // high byte + 128
-  explicit BytePlanes(const std::int16_t* lut) : low(approx::kTableEntries), high(approx::kTableEntries) {
-    for (std::size_t i = 0; i < approx::kTableEntries; ++i) {
-      const auto u = static_cast<std::uint16_t>(lut[i]);
-      low[i] = static_cast<std::uint8_t>(u & 0xFF);
-      high[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(u >> 8) + 128);
-    }
-  }
-};
 
 // Per 64 weight codes: bit 6 of each code, as a mask. With bit 7 (vpmovb2m of the codes, port 0)
 // it gives the lanes that read table register 1 or above, 2 or above (bit 7), 3 (kor/kand, port 0).
@@ -100,18 +101,16 @@ inline __m512i interleave_columns(__m512i even, __m512i odd, int half) {
   return _mm512_permutex2var_epi16(even, _mm512_load_si512(index), odd);
 }
 
-// Adds the 32 columns' sums (uint16 low-plane and high-plane sums, in column order) into
-// out[0..valid) (int32), or stores them when `first`.
-inline void fold32(__m512i low_sums, __m512i high_sums, __m512i bias, std::int32_t* out, std::size_t valid, bool first) {
+// Adds 256 * high + low of 32 columns (uint16 sums, in column order) into out[0..valid) (int32).
+inline void fold32(__m512i low_sums, __m512i high_sums, std::int32_t* out, std::size_t valid) {
   for (int q = 0; q < 2; ++q) {
     if (valid <= static_cast<std::size_t>(16 * q)) return;
     const std::size_t left = valid - static_cast<std::size_t>(16 * q);
     const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
     const __m512i lo = _mm512_cvtepu16_epi32(q == 0 ? _mm512_castsi512_si256(low_sums) : _mm512_extracti64x4_epi64(low_sums, 1));
     const __m512i hi = _mm512_cvtepu16_epi32(q == 0 ? _mm512_castsi512_si256(high_sums) : _mm512_extracti64x4_epi64(high_sums, 1));
-    __m512i v = _mm512_sub_epi32(_mm512_add_epi32(_mm512_slli_epi32(hi, 8), lo), bias);
     std::int32_t* dst = out + 16 * q;
-    if (!first) v = _mm512_add_epi32(v, _mm512_maskz_loadu_epi32(mask, dst));
+    const __m512i v = _mm512_add_epi32(_mm512_add_epi32(_mm512_slli_epi32(hi, 8), lo), _mm512_maskz_loadu_epi32(mask, dst));
     _mm512_mask_storeu_epi32(dst, mask, v);
   }
 }
@@ -120,6 +119,17 @@ inline void fold32(__m512i low_sums, __m512i high_sums, __m512i bias, std::int32
 struct ColumnSums {
   __m512i raw_low, odd_low, raw_high, odd_high;
 };
+
+// One plane alone: two 128-entry lookups (vpermt2b reads the index's bits 6:0) and a blend on
+// bit 7 need no bit-6 mask (no kmovq, kor, kand); measured as fast as 4 masked vpermb.
+[[gnu::always_inline]] inline void accumulate_low64(ColumnSums& s, const __m512i tl[4], const std::uint8_t* wk) {
+  const __m512i idx = _mm512_loadu_si512(wk);
+  const __m512i lower = _mm512_permutex2var_epi8(tl[0], idx, tl[1]);
+  const __m512i upper = _mm512_permutex2var_epi8(tl[2], idx, tl[3]);
+  const __m512i lo = _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lower, upper);
+  s.raw_low = _mm512_add_epi16(s.raw_low, lo);
+  s.odd_low = _mm512_add_epi16(s.odd_low, _mm512_srli_epi16(lo, 8));
+}
 
 [[gnu::always_inline]] inline void accumulate64(ColumnSums& s, const __m512i tl[4], const __m512i th[4], const std::uint8_t* wk,
                                    std::uint64_t bit6) {
@@ -134,55 +144,106 @@ struct ColumnSums {
 }
 
 // even = raw - 256 * odd, then the 64 columns in order into out_row[0 .. valid).
-[[gnu::always_inline]] inline void fold64(ColumnSums s, __m512i bias, std::int32_t* out_row, std::size_t valid, bool first) {
+[[gnu::always_inline]] inline void fold64(ColumnSums s, std::int32_t* out_row, std::size_t valid) {
   const __m512i even_low = _mm512_sub_epi16(s.raw_low, _mm512_slli_epi16(s.odd_low, 8));
   const __m512i even_high = _mm512_sub_epi16(s.raw_high, _mm512_slli_epi16(s.odd_high, 8));
   for (int half = 0; half < 2; ++half) {
     const std::size_t start = static_cast<std::size_t>(32 * half);
     if (start >= valid) break;
-    fold32(interleave_columns(even_low, s.odd_low, half), interleave_columns(even_high, s.odd_high, half), bias,
-           out_row + start, std::min<std::size_t>(32, valid - start), first);
+    fold32(interleave_columns(even_low, s.odd_low, half), interleave_columns(even_high, s.odd_high, half),
+           out_row + start, std::min<std::size_t>(32, valid - start));
   }
 }
 
 // One activation row, steps [k0, k1), Chunks x 64 columns of wt from column c0; adds into
 // out_row[0 .. valid). Four named column groups (fold64 takes them by value): as an array, or
 // behind pointers, GCC stored them to the stack every step.
-template <std::size_t Chunks>
-void row_block_pass(const BytePlanes& planes, const std::int8_t* a_row, const std::uint8_t* wt,
-                    const std::uint64_t* masks, std::size_t np,
-                    std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* out_row, std::size_t valid,
-                    bool first) {
+template <std::size_t Chunks, bool TwoPlanes>
+void row_block_pass(const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt, const std::uint64_t* masks,
+                    std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* out_row,
+                    std::size_t valid) {
   const __m512i zero = _mm512_setzero_si512();
   ColumnSums s0{zero, zero, zero, zero}, s1 = s0, s2 = s0, s3 = s0;
   for (std::size_t kk = k0; kk < k1; ++kk) {
     const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 8;
-    __m512i tl[4], th[4];
-    for (int q = 0; q < 4; ++q) {
-      tl[q] = _mm512_loadu_si512(planes.low.data() + row + 64 * q);
-      th[q] = _mm512_loadu_si512(planes.high.data() + row + 64 * q);
-    }
     const std::uint8_t* wk = wt + kk * np + c0;
     const std::uint64_t* mk = masks + (kk * np + c0) / 64;
-    accumulate64(s0, tl, th, wk, mk[0]);
-    if constexpr (Chunks > 1) accumulate64(s1, tl, th, wk + 64, mk[1]);
-    if constexpr (Chunks > 2) accumulate64(s2, tl, th, wk + 128, mk[2]);
-    if constexpr (Chunks > 3) accumulate64(s3, tl, th, wk + 192, mk[3]);
+    __m512i tl[4];
+    for (int q = 0; q < 4; ++q) tl[q] = _mm512_loadu_si512(split.low.data() + row + 64 * q);
+    if constexpr (TwoPlanes) {
+      __m512i th[4];
+      for (int q = 0; q < 4; ++q) th[q] = _mm512_loadu_si512(split.high.data() + row + 64 * q);
+      accumulate64(s0, tl, th, wk, mk[0]);
+      if constexpr (Chunks > 1) accumulate64(s1, tl, th, wk + 64, mk[1]);
+      if constexpr (Chunks > 2) accumulate64(s2, tl, th, wk + 128, mk[2]);
+      if constexpr (Chunks > 3) accumulate64(s3, tl, th, wk + 192, mk[3]);
+    } else {
+      accumulate_low64(s0, tl, wk);
+      if constexpr (Chunks > 1) accumulate_low64(s1, tl, wk + 64);
+      if constexpr (Chunks > 2) accumulate_low64(s2, tl, wk + 128);
+      if constexpr (Chunks > 3) accumulate_low64(s3, tl, wk + 192);
+    }
   }
-  const __m512i bias = _mm512_set1_epi32(32768 * static_cast<std::int32_t>(k1 - k0));
-  fold64(s0, bias, out_row, valid, first);
-  if (Chunks > 1 && valid > 64) fold64(s1, bias, out_row + 64, valid - 64, first);
-  if (Chunks > 2 && valid > 128) fold64(s2, bias, out_row + 128, valid - 128, first);
-  if (Chunks > 3 && valid > 192) fold64(s3, bias, out_row + 192, valid - 192, first);
+  fold64(s0, out_row, valid);
+  if (Chunks > 1 && valid > 64) fold64(s1, out_row + 64, valid - 64);
+  if (Chunks > 2 && valid > 128) fold64(s2, out_row + 128, valid - 128);
+  if (Chunks > 3 && valid > 192) fold64(s3, out_row + 192, valid - 192);
 }
 
-void gather_gemm_vbmi(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+template <bool TwoPlanes>
+void row_block_pass(std::size_t chunks, const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt,
+                    const std::uint64_t* masks, std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1,
+                    std::int32_t* out_row, std::size_t valid) {
+  switch (chunks) {
+    case 4: row_block_pass<4, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
+    case 3: row_block_pass<3, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
+    case 2: row_block_pass<2, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
+    default: row_block_pass<1, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
+  }
+}
+
+// out = the split's linear part + sum_k offset(a[r][k]), modulo 2^32.
+void linear_part(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
+                 std::size_t k, std::int32_t* out) {
+  if (split.terms == 0) {
+    std::fill(out, out + m * n, 0);
+  } else {
+    std::array<std::uint8_t, kMaxSplitTerms> shift;
+    shift.fill(128);
+    expanded_int8_gemm(
+        a, w, m, n, k, static_cast<std::size_t>(split.terms), shift.data(),
+        [&](std::size_t j) {
+          const auto& coefficient = split.coefficient[j];
+          return [&coefficient](std::int8_t code) { return int{coefficient[static_cast<std::uint8_t>(code)]}; };
+        },
+        [&](std::size_t j) {
+          const auto& basis = split.basis[j];
+          return [&basis](std::int8_t code) { return int{basis[static_cast<std::uint8_t>(code)]}; };
+        },
+        out);
+    // (basis[0] is b itself: the helper's plane 0.)
+  }
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
+    std::uint32_t offsets = 0;
+    for (std::size_t i = 0; i < k; ++i) offsets += static_cast<std::uint32_t>(split.offset[static_cast<std::uint8_t>(row[i])]);
+    std::int32_t* dst = out + static_cast<std::size_t>(r) * n;
+    for (std::size_t c = 0; c < n; ++c) dst[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(dst[c]) + offsets);
+  }
+}
+
+void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
                       std::size_t n, std::size_t k, std::int32_t* out) {
+  linear_part(split, a, w, m, n, k, out);
+  if (split.rows_with_planes(0) == 256) return;
+  // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
+  // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros.
+  const bool two_planes = split.rows_with_planes(2) > 0;
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t np = (n + 63) / 64 * 64;
   const std::vector<std::uint8_t> wt = transpose_weights(w, n, k, np, work);
   const std::vector<std::uint64_t> masks = bit6_masks(wt, work);
-  const BytePlanes planes(lut);
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
 #pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(work))
@@ -197,11 +258,10 @@ void gather_gemm_vbmi(const std::int16_t* lut, const std::int8_t* a, const std::
         for (std::size_t r = r0; r < r1; ++r) {
           const std::int8_t* a_row = a + r * k;
           std::int32_t* out_row = out + r * n + c0;
-          switch (chunks) {
-            case 4: row_block_pass<4>(planes, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid, k0 == 0); break;
-            case 3: row_block_pass<3>(planes, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid, k0 == 0); break;
-            case 2: row_block_pass<2>(planes, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid, k0 == 0); break;
-            default: row_block_pass<1>(planes, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid, k0 == 0); break;
+          if (two_planes) {
+            row_block_pass<true>(chunks, split, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid);
+          } else {
+            row_block_pass<false>(chunks, split, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid);
           }
         }
       }
@@ -215,12 +275,12 @@ void gather_gemm_vbmi(const std::int16_t* lut, const std::int8_t* a, const std::
 constexpr std::size_t kPortableRows = 4;
 constexpr std::size_t kPortableColumns = 512;
 
-[[maybe_unused]] void gather_gemm_portable(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w,
+[[maybe_unused]] void gather_gemm_portable(const std::vector<std::int16_t>& lut, const std::int8_t* a, const std::int8_t* w,
                                            std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t np = (n + 63) / 64 * 64;
   const std::vector<std::uint8_t> wt = transpose_weights(w, n, k, np, work);
-  const std::vector<std::int32_t> wide(lut, lut + approx::kTableEntries);
+  const std::vector<std::int32_t> wide(lut.begin(), lut.end());
   const std::size_t row_blocks = (m + kPortableRows - 1) / kPortableRows;
   const std::size_t col_tiles = (np + kPortableColumns - 1) / kPortableColumns;
 #pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(work))
@@ -248,7 +308,10 @@ constexpr std::size_t kPortableColumns = 512;
 
 }  // namespace
 
-void gather_gemm(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
+GatherTable::GatherTable(const std::int16_t* entries)
+    : lut(entries, entries + approx::kTableEntries), split(split_table_rows(entries)) {}
+
+void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
                  std::size_t k, std::int32_t* out) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
@@ -256,9 +319,9 @@ void gather_gemm(const std::int16_t* lut, const std::int8_t* a, const std::int8_
     return;
   }
 #if defined(__AVX512VBMI__)
-  gather_gemm_vbmi(lut, a, w, m, n, k, out);
+  gather_gemm_vbmi(table.split, a, w, m, n, k, out);
 #else
-  gather_gemm_portable(lut, a, w, m, n, k, out);
+  gather_gemm_portable(table.lut, a, w, m, n, k, out);
 #endif
 }
 

@@ -1,14 +1,27 @@
 #pragma once
-// The gather path of the approximate GEMM: any 256 x 256 int16 table, looked up entry by entry.
+// The gather path of the approximate GEMM: any 256 x 256 int16 table.
 //   out[r][c] = sum_k lut[(uint8(a[r][k]) << 8) | uint8(w[c][k])]   (int32, K <= kMaxInt32Depth)
 // Entries are int16 and the sum is an integer, so any summation order gives golden's bits.
+// With AVX-512 VBMI the table runs as its row split (row_split.h): the linear part as one integer
+// GEMM, the per-row offsets as a sum over K, and only the residual looked up, row by row as 0, 1
+// or 2 byte planes. Portable: every entry looked up from the table.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
+
+#include "kernels/approx/row_split.h"
 
 namespace tessera::kernels {
 
-// a: M x K, w: N x K (row-major codes), out: M x N. `lut` row index = the a operand.
-void gather_gemm(const std::int16_t* lut, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+// A table prepared for gather_gemm: the entries (row index = the a operand) and their row split.
+struct GatherTable {
+  explicit GatherTable(const std::int16_t* lut);
+  std::vector<std::int16_t> lut;
+  RowSplit split;
+};
+
+// a: M x K, w: N x K (row-major codes), out: M x N.
+void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,
                  std::size_t n, std::size_t k, std::int32_t* out);
 
 }  // namespace tessera::kernels

@@ -126,6 +126,31 @@ TEST(ApproxGemm, PortOrderOfNonSymmetricTables) {
   EXPECT_GT(non_symmetric, 0);
 }
 
+// At the deepest K the gather path's parts (linear GEMM, offsets, residual planes) wrap modulo
+// 2^32 although the result fits int32: tables whose entries are all +-2^15 (residual range 65535,
+// two planes) and one that is exact but for a constant bias (no planes at all).
+TEST(ApproxGemm, GatherAtDeepestKWrapsExactly) {
+  std::vector<std::int16_t> extremes(approx::kTableEntries), biased(approx::kTableEntries);
+  for (std::size_t i = 0; i < extremes.size(); ++i) {
+    extremes[i] = (i * 2654435761u >> 7) % 2 ? 32767 : -32768;
+    biased[i] = static_cast<std::int16_t>(approx::port_a_of(i) * approx::port_b_of(i) + 16000);
+  }
+  const std::size_t m = 2, n = 3, k = approx::kMaxInt32Depth;
+  for (const auto& products : {extremes, biased}) {
+    const approx::MultiplierTable table("adversarial", products);
+    const ApproxPlan gather(table, /*allow_structured=*/false);
+    for (std::uint32_t seed : {1u, 2u}) {
+      auto a = random_codes(m * k, seed), w = random_codes(n * k, seed + 10);
+      if (seed == 2) {  // every product the same entry: the largest sums the result type holds
+        std::fill(a.begin(), a.end(), std::int8_t{0});
+        std::fill(w.begin(), w.end(), std::int8_t{0});
+      }
+      const auto expected = approx::approx_gemm(table, a.data(), w.data(), m, n, k);
+      ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), m, n, k), expected) << "seed " << seed;
+    }
+  }
+}
+
 TEST(ApproxGemm, SupportsSaysWhy) {
   const SupportReport deep = approx_gemm_supports(Backend::cpu, 1, 1, approx::kMaxInt32Depth + 1);
   EXPECT_FALSE(deep.ok);

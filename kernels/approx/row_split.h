@@ -1,0 +1,40 @@
+#pragma once
+// A multiplier table split row by row for the gather path (gather_gemm.h). With a the looked-up
+// operand (the table row) and b the other one:
+//   table(a, b) = sum_j coefficient[j][a] * basis[j][b] + offset[a] + residual(a, b)
+// basis[0][b] = b; basis[1..] are int8 shapes of the table's error against a * b (its leading
+// right singular vectors, scaled to +-127), shared by every row; the coefficients are int8, chosen
+// per row to make the residual's range (max - min) small; the residual is 0 .. 65535.
+// The linear part is one u8 x s8 integer GEMM over K * terms columns (none for 0 terms) and only
+// the residual is looked up: a table whose residuals are all constant needs no lookup, one whose
+// residuals all fit a byte half the lookups of a general table. Every term is an integer, so the split is exact; it is
+// rebuilt and compared on all 65,536 entries before use.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tessera::kernels {
+
+inline constexpr int kMaxSplitTerms = 3;
+
+struct RowSplit {
+  int terms = 0;  // basis functions in use, 0 .. kMaxSplitTerms
+  std::array<std::array<std::int8_t, 256>, kMaxSplitTerms> basis{};        // [j][uint8(b)]
+  std::array<std::array<std::int8_t, 256>, kMaxSplitTerms> coefficient{};  // [j][uint8(a)]
+  std::array<std::int32_t, 256> offset{};                                  // [uint8(a)]
+  std::array<std::uint8_t, 256> planes{};  // bytes row a's residual needs: 0 (constant), 1 or 2
+  std::vector<std::uint8_t> low, high;     // the residual's bytes, entry (uint8(a) << 8) | uint8(b)
+
+  std::int32_t residual(std::size_t index) const { return low[index] | (high[index] << 8); }
+  // Rows (of 256) whose residual needs this many byte planes.
+  std::size_t rows_with_planes(int count) const;
+};
+
+// Splits the 65,536-entry table (entry (uint8(a) << 8) | uint8(b)). The number of terms is the
+// one with the least estimated cost per product: the widest row's planes (the kernel runs every
+// step at that width) plus one integer-GEMM pass per term. Throws std::logic_error if the rebuilt table differs
+// (a bug, never an input problem: any int16 table splits, at worst as 2 planes and slope 0).
+RowSplit split_table_rows(const std::int16_t* lut);
+
+}  // namespace tessera::kernels

@@ -1,0 +1,80 @@
+// The gather path's row split (kernels/approx/row_split.h): rebuilt independently on all 65,536
+// entries of every table, adversarial tables included, and the plane counts the speed relies on.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "golden/approx/catalog.h"
+#include "golden/approx/table.h"
+#include "kernels/approx/row_split.h"
+#include "tests/kernels/kernel_test_inputs.h"
+
+namespace tessera::kernels {
+namespace {
+
+// Rebuilds every entry from the split's fields and checks each row's plane count against its
+// residual's actual range.
+void expect_split_rebuilds(const std::vector<std::int16_t>& lut, const std::string& what) {
+  const RowSplit split = split_table_rows(lut.data());
+  ASSERT_GE(split.terms, 0) << what;
+  ASSERT_LE(split.terms, kMaxSplitTerms) << what;
+  for (std::size_t b = 0; split.terms > 0 && b < 256; ++b) {
+    ASSERT_EQ(split.basis[0][b], static_cast<std::int8_t>(b)) << what << ": basis 0 is b itself";
+  }
+  for (std::size_t a = 0; a < 256; ++a) {
+    std::int32_t largest = 0;
+    for (std::size_t b = 0; b < 256; ++b) {
+      const std::size_t index = (a << 8) | b;
+      std::int64_t value = split.offset[a] + split.residual(index);
+      for (int j = 0; j < split.terms; ++j) {
+        value += std::int64_t{split.coefficient[static_cast<std::size_t>(j)][a]} * split.basis[static_cast<std::size_t>(j)][b];
+      }
+      ASSERT_EQ(value, lut[index]) << what << ": entry a=" << a << " b=" << b;
+      largest = std::max(largest, split.residual(index));
+    }
+    const int needed = largest == 0 ? 0 : largest <= 0xFF ? 1 : 2;
+    ASSERT_EQ(split.planes[a], needed) << what << ": row " << a;
+  }
+}
+
+class RowSplitAllTables : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RowSplitAllTables, RebuildsEveryEntry) {
+  const approx::MultiplierTable table = approx::load_multiplier(GetParam());
+  expect_split_rebuilds(std::vector<std::int16_t>(table.data(), table.data() + approx::kTableEntries), GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, RowSplitAllTables, ::testing::ValuesIn(test_inputs::all_multiplier_names()),
+                         [](const auto& info) { return info.param; });
+
+TEST(RowSplit, AdversarialTablesStillRebuild) {
+  std::mt19937 gen(7);
+  std::uniform_int_distribution<int> any(-32768, 32767);
+  std::vector<std::int16_t> noise(approx::kTableEntries);
+  for (auto& v : noise) v = static_cast<std::int16_t>(any(gen));
+  expect_split_rebuilds(noise, "uniform int16 noise");
+  // Rows spanning the whole int16 range: the residual needs all 16 bits.
+  std::vector<std::int16_t> extremes(approx::kTableEntries);
+  for (std::size_t i = 0; i < extremes.size(); ++i) extremes[i] = (i * 2654435761u >> 7) % 2 ? 32767 : -32768;
+  expect_split_rebuilds(extremes, "+-2^15 extremes");
+  expect_split_rebuilds(std::vector<std::int16_t>(approx::kTableEntries, 0), "all zero");
+  expect_split_rebuilds(std::vector<std::int16_t>(approx::kTableEntries, -32768), "all -2^15");
+}
+
+// What the gather path's speed rests on (kernels/README.md): the exact product needs no lookup
+// at all, and an EvoApprox multiplier at most one byte plane per row.
+TEST(RowSplit, StructureItReliesOn) {
+  const approx::MultiplierTable exact = approx::load_multiplier("exact");
+  const RowSplit exact_split = split_table_rows(exact.data());
+  EXPECT_EQ(exact_split.rows_with_planes(0), 256u);
+  EXPECT_EQ(exact_split.terms, 1);
+  const approx::MultiplierTable evo = approx::load_multiplier("mul8s_1L2H");
+  const RowSplit evo_split = split_table_rows(evo.data());
+  EXPECT_EQ(evo_split.rows_with_planes(2), 0u);
+}
+
+}  // namespace
+}  // namespace tessera::kernels
