@@ -9,7 +9,7 @@
 #include <array>
 #include <vector>
 
-#if defined(__AVX512VBMI__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -22,10 +22,38 @@ namespace {
 
 constexpr std::size_t kRowBlock = 32;
 
+#if defined(__SSE2__)
+// dst[j][i] = src[i][j] for a 16 x 16 byte tile: four rounds of unpacks, each interleaving pairs of
+// rows at twice the previous width (bytes, words, dwords, qwords).
+void transpose16x16(const std::int8_t* src, std::size_t src_stride, std::uint8_t* dst, std::size_t dst_stride) {
+  __m128i r[16], t[16];
+  for (int i = 0; i < 16; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + static_cast<std::size_t>(i) * src_stride));
+  for (int i = 0; i < 8; ++i) {
+    t[i] = _mm_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
+    t[i + 8] = _mm_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 8; ++i) {
+    const int h = i / 4 * 8, j = i % 4;
+    r[h + j] = _mm_unpacklo_epi16(t[h + 2 * j], t[h + 2 * j + 1]);
+    r[h + j + 4] = _mm_unpackhi_epi16(t[h + 2 * j], t[h + 2 * j + 1]);
+  }
+  for (int i = 0; i < 8; ++i) {
+    const int q = i / 2 * 4, j = i % 2;
+    t[q + j] = _mm_unpacklo_epi32(r[q + 2 * j], r[q + 2 * j + 1]);
+    t[q + j + 2] = _mm_unpackhi_epi32(r[q + 2 * j], r[q + 2 * j + 1]);
+  }
+  for (int i = 0; i < 8; ++i) {
+    r[2 * i] = _mm_unpacklo_epi64(t[2 * i], t[2 * i + 1]);
+    r[2 * i + 1] = _mm_unpackhi_epi64(t[2 * i], t[2 * i + 1]);
+  }
+  for (int i = 0; i < 16; ++i) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + static_cast<std::size_t>(i) * dst_stride), r[i]);
+}
+#endif
+
 // In square tiles, so that both the strided reads and the writes stay in a few cache lines.
 std::vector<std::uint8_t> transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
                                             std::uint64_t work) {
-  constexpr std::size_t kTile = 32;
+  constexpr std::size_t kTile = 16;
   std::vector<std::uint8_t> wt(k * np, 0);
   const std::size_t k_tiles = (k + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
@@ -33,6 +61,12 @@ std::vector<std::uint8_t> transpose_weights(const std::int8_t* w, std::size_t n,
     const std::size_t k0 = static_cast<std::size_t>(kt) * kTile, k1 = std::min(k, k0 + kTile);
     for (std::size_t c0 = 0; c0 < n; c0 += kTile) {
       const std::size_t c1 = std::min(n, c0 + kTile);
+#if defined(__SSE2__)
+      if (k1 - k0 == kTile && c1 - c0 == kTile) {
+        transpose16x16(w + c0 * k + k0, k, wt.data() + k0 * np + c0, np);
+        continue;
+      }
+#endif
       for (std::size_t kk = k0; kk < k1; ++kk) {
         std::uint8_t* dst = wt.data() + kk * np;
         for (std::size_t col = c0; col < c1; ++col) dst[col] = static_cast<std::uint8_t>(w[col * k + kk]);
