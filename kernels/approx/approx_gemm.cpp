@@ -215,8 +215,8 @@ ApproxPlan::ApproxPlan(const approx::MultiplierTable& table, bool allow_structur
     std::vector<std::int16_t> transposed(approx::kTableEntries);
     for (std::size_t i = 0; i < 256; ++i)
       for (std::size_t j = 0; j < 256; ++j) transposed[j * 256 + i] = lut[i * 256 + j];
-    by_activation_ = std::make_shared<const GatherTable>(lut);
-    by_weight_ = std::make_shared<const GatherTable>(transposed.data());
+    by_activation_ = shared_gather_table(lut);
+    by_weight_ = shared_gather_table(transposed.data());
   }
 }
 

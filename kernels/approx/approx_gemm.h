@@ -50,7 +50,8 @@ struct BitPlaneGroup {
 };
 
 // A multiplier prepared for the kernels: a copy of the table plus the proven fastest CPU path
-// (for the gather path, the table split both ways round: ~20 ms each, once per plan).
+// (for the gather path, the table split both ways round: ~20 ms each, shared by every plan of
+// the same entries: shared_gather_table).
 class ApproxPlan {
  public:
   // Plans `table`; `allow_structured = false` forces the gather path (tests, benchmarks).

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -344,6 +346,26 @@ constexpr std::size_t kPortableColumns = 512;
 
 GatherTable::GatherTable(const std::int16_t* entries)
     : lut(entries, entries + approx::kTableEntries), split(split_table_rows(entries)) {}
+
+std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut) {
+  static std::mutex mutex;
+  static std::map<std::uint64_t, std::vector<std::weak_ptr<const GatherTable>>> cache;
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the entries
+  for (std::size_t i = 0; i < approx::kTableEntries; ++i) {
+    hash = (hash ^ static_cast<std::uint16_t>(lut[i])) * 1099511628211ull;
+  }
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::vector<std::weak_ptr<const GatherTable>>& bucket = cache[hash];
+  bucket.erase(std::remove_if(bucket.begin(), bucket.end(), [](const auto& entry) { return entry.expired(); }),
+               bucket.end());
+  for (const auto& entry : bucket) {
+    std::shared_ptr<const GatherTable> table = entry.lock();
+    if (table && std::equal(table->lut.begin(), table->lut.end(), lut)) return table;
+  }
+  auto table = std::make_shared<const GatherTable>(lut);
+  bucket.push_back(table);
+  return table;
+}
 
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
                  std::size_t k, std::int32_t* out) {

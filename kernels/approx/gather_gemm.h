@@ -7,6 +7,7 @@
 // or 2 byte planes. Portable: every entry looked up from the table.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kernels/approx/row_split.h"
@@ -19,6 +20,11 @@ struct GatherTable {
   std::vector<std::int16_t> lut;
   RowSplit split;
 };
+
+// The prepared table for `lut`, shared: splitting takes ~20 ms, and every layer of a network that
+// uses the same multiplier gets the same one (a process-wide cache keyed by the entries; an entry
+// lives while some plan holds it).
+std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut);
 
 // a: M x K, w: N x K (row-major codes), out: M x N.
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,

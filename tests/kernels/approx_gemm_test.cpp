@@ -126,6 +126,21 @@ TEST(ApproxGemm, PortOrderOfNonSymmetricTables) {
   EXPECT_GT(non_symmetric, 0);
 }
 
+// Splitting a table takes ~20 ms: plans of the same entries (another name included) share one.
+TEST(ApproxPlan, GatherPlansShareTheSplitOfEqualTables) {
+  const approx::MultiplierTable mitchell = approx::load_multiplier("mitchell");
+  const ApproxPlan first(mitchell, /*allow_structured=*/false), second(mitchell, /*allow_structured=*/false);
+  const ApproxPlan renamed(approx::MultiplierTable("renamed", std::vector<std::int16_t>(
+                                                                   mitchell.data(), mitchell.data() + approx::kTableEntries)),
+                           /*allow_structured=*/false);
+  ASSERT_NE(first.gather_by_activation(), nullptr);
+  EXPECT_EQ(first.gather_by_activation(), second.gather_by_activation());
+  EXPECT_EQ(first.gather_by_weight(), renamed.gather_by_weight());
+  const ApproxPlan other(approx::load_multiplier("drum6"), /*allow_structured=*/false);
+  EXPECT_NE(other.gather_by_activation(), first.gather_by_activation());
+  EXPECT_EQ(ApproxPlan(approx::exact_multiplier()).gather_by_activation(), nullptr);  // structured: no split
+}
+
 // At the deepest K the gather path's parts (linear GEMM, offsets, residual planes) wrap modulo
 // 2^32 although the result fits int32: tables whose entries are all +-2^15 (residual range 65535,
 // two planes) and one that is exact but for a constant bias (no planes at all).
