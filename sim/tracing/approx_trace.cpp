@@ -77,6 +77,21 @@ std::uint64_t tile_draw_seed(std::uint64_t seed, const std::string& layer) {
   return seed ^ h;
 }
 
+traces::TraceHeader layer_trace_header(const std::string& family, const units::EmulatedOp& op,
+                                       const std::string& network, std::uint64_t seed, traces::DataflowSpec dataflow,
+                                       std::vector<traces::ArraySpec> arrays) {
+  traces::TraceHeader header;
+  header.producer = "tessera run --trace (sim/tracing, " + family + ")";
+  header.network = network;
+  header.layer = op.node().name;
+  header.unit.family = family;
+  header.unit.config = units::unit_config_to_json(op.config());
+  header.dataflow = std::move(dataflow);
+  header.seed = seed;
+  header.arrays = std::move(arrays);
+  return header;
+}
+
 std::vector<models::ApproxTile> controller_tiles(const models::AcceleratorConfig& accelerator,
                                                  const units::ApproxGemmOperands& gemm) {
   const models::GemmShape shape{gemm.m, gemm.k, gemm.n};
@@ -99,15 +114,8 @@ namespace {
 
 traces::TraceHeader approx_header(const units::EmulatedOp& op, const models::AcceleratorConfig& accelerator,
                                   const std::string& network, std::uint64_t seed) {
-  traces::TraceHeader header;
-  header.producer = "tessera run --trace (sim/tracing)";
-  header.network = network;
-  header.layer = op.node().name;
-  header.unit.family = "approx";
-  header.unit.config = units::unit_config_to_json(op.config());
-  header.dataflow = traces::approx_weight_stationary_dataflow();
-  header.seed = seed;
-  header.arrays = traces::approx_weight_stationary_arrays();
+  traces::TraceHeader header = layer_trace_header("approx", op, network, seed, traces::approx_weight_stationary_dataflow(),
+                                                  traces::approx_weight_stationary_arrays());
   header.meta = {{"array_rows", accelerator.approx.rows},
                  {"array_cols", accelerator.approx.cols},
                  {"multiplier", op.config().approx.multiplier},

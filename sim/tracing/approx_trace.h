@@ -14,6 +14,7 @@
 #include "models/approx/approx_array.h"
 #include "models/shell/accelerator.h"
 #include "sim/units/emulated_op.h"
+#include "traces/format/header.h"
 
 namespace tessera::tracing {
 
@@ -46,6 +47,12 @@ std::vector<std::size_t> pick_tiles(std::size_t tile_count, std::size_t wanted, 
 // The seed of a layer's tile draw: `seed` mixed with a portable (FNV-1a) hash of the layer's name,
 // so that layers draw different tiles and every platform draws the same ones.
 std::uint64_t tile_draw_seed(std::uint64_t seed, const std::string& layer);
+
+// The header fields every unit family's layer trace shares: producer, network, layer, the unit
+// (family and configuration), the run's seed, the stream layout; callers add their meta.
+traces::TraceHeader layer_trace_header(const std::string& family, const units::EmulatedOp& op,
+                                       const std::string& network, std::uint64_t seed, traces::DataflowSpec dataflow,
+                                       std::vector<traces::ArraySpec> arrays);
 
 // The weight tiles of one GEMM in the order the array's controller runs them (models/approx:
 // approx_tiles with controller_m_tile).

@@ -78,15 +78,8 @@ units::MxOperandTap MxTraceRecorder::mx_tap(const units::EmulatedOp& op, std::si
     }
     const std::vector<MxTile> tiles = mx_output_tiles(a.rows, b.rows, shape_);
     const std::uint64_t layer_seed = tile_draw_seed(options_.seed, op.node().name);
-    traces::TraceHeader header;
-    header.producer = "tessera run --trace (sim/tracing, mx)";
-    header.network = network_;
-    header.layer = op.node().name;
-    header.unit.family = "mx";
-    header.unit.config = units::unit_config_to_json(op.config());
-    header.dataflow = mx_block_pair_dataflow();
-    header.seed = options_.seed;
-    header.arrays = mx_block_pair_arrays();
+    traces::TraceHeader header =
+        layer_trace_header("mx", op, network_, options_.seed, mx_block_pair_dataflow(), mx_block_pair_arrays());
     header.meta = {{"tile_draw_seed", layer_seed},
                    {"tile_rows", shape_.rows},
                    {"tile_cols", shape_.cols},

@@ -64,15 +64,8 @@ units::OpticalOperandTap OpticalTraceRecorder::optical_tap(const units::Emulated
     const optical::OpticalGemmSpec& spec = *gemm.spec;
     const std::vector<OpticalTile> tiles = optical_output_tiles(gemm.m, gemm.n, shape_.rows, shape_.cols);
     const std::uint64_t layer_seed = tile_draw_seed(options_.seed, op.node().name);
-    traces::TraceHeader header;
-    header.producer = "tessera run --trace (sim/tracing, optical)";
-    header.network = network_;
-    header.layer = op.node().name;
-    header.unit.family = "optical";
-    header.unit.config = units::unit_config_to_json(op.config());
-    header.dataflow = optical_periphery_dataflow();
-    header.seed = options_.seed;
-    header.arrays = optical_periphery_arrays();
+    traces::TraceHeader header =
+        layer_trace_header("optical", op, network_, options_.seed, optical_periphery_dataflow(), optical_periphery_arrays());
     header.meta = {{"tile_draw_seed", layer_seed},
                    {"tile_rows", shape_.rows},
                    {"tile_cols", shape_.cols},

@@ -76,7 +76,9 @@ TEST(MxTrace, WeightsInTheTraceAreTheGoldenQuantizedWeights) {
   std::map<std::uint64_t, std::vector<std::uint8_t>> rows;
   for (const auto& tile : trace.tiles) {
     auto [it, inserted] = rows.emplace(tile.n0, tile.b_codes);
-    if (!inserted) EXPECT_EQ(it->second, tile.b_codes) << "n0 " << tile.n0;
+    if (!inserted) {
+      EXPECT_EQ(it->second, tile.b_codes) << "n0 " << tile.n0;
+    }
   }
   EXPECT_EQ(trace.header.meta.at("gemm").at("tiles").get<std::size_t>(), trace.tiles.size());
 }
