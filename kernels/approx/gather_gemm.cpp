@@ -203,10 +203,10 @@ void row_block_pass(const RowSplit& split, const std::int8_t* a_row, const std::
   for (std::size_t kk = k0; kk < k1; ++kk) {
     const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 8;
     const std::uint8_t* wk = wt + kk * np + c0;
-    const std::uint64_t* mk = masks + (kk * np + c0) / 64;
     __m512i tl[4];
     for (int q = 0; q < 4; ++q) tl[q] = _mm512_loadu_si512(split.low.data() + row + 64 * q);
     if constexpr (TwoPlanes) {
+      const std::uint64_t* mk = masks + (kk * np + c0) / 64;  // built for two-plane tables only
       __m512i th[4];
       for (int q = 0; q < 4; ++q) th[q] = _mm512_loadu_si512(split.high.data() + row + 64 * q);
       accumulate64(s0, tl, th, wk, mk[0]);
@@ -279,7 +279,7 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t np = (n + 63) / 64 * 64;
   const std::vector<std::uint8_t> wt = transpose_weights(w, n, k, np, work);
-  const std::vector<std::uint64_t> masks = bit6_masks(wt, work);
+  const std::vector<std::uint64_t> masks = two_planes ? bit6_masks(wt, work) : std::vector<std::uint64_t>{};
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
 #pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(work))
