@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 
 #include "golden/common/error.h"
+#include "kernels/approx/bit_plane_tiles.h"
 #include "kernels/approx/expanded_gemm.h"
 #include "kernels/approx/gather_gemm.h"
 #include "kernels/common/int8_gemm.h"
@@ -78,7 +79,7 @@ void gemm_float_exact(const ApproxPlan& plan, const std::int8_t* a, const std::i
 void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::int8_t* w, std::size_t m,
                      std::size_t n, std::size_t k, std::int32_t* out) {
   const std::vector<BitPlaneGroup>& groups = plan.groups();
-  std::array<std::uint8_t, 8> shift{};
+  std::array<std::uint8_t, 1 + kMaxBitPlaneGroups> shift{};
   shift[0] = 128;
   expanded_int8_gemm(
       a, w, m, n, k, 1 + groups.size(), shift.data(),

@@ -14,10 +14,11 @@ namespace tessera::kernels {
 namespace {
 
 // Estimated cost per product, in units of a 2-plane lookup. The gather kernel runs every step at
-// the table's widest row (gather_gemm.cpp), so a table costs its widest row: one byte plane is 4
-// byte permutes instead of 8 but keeps the mask and accumulate work (measured 0.7); each GEMM
-// term is one more pass of the integer GEMM, ~14x faster than the 2-plane gather (0.07).
-constexpr double kPlaneCost[3] = {0.0, 0.7, 1.0};
+// the table's widest row (gather_gemm.cpp), so a table costs its widest row: one byte plane is 2
+// vpermt2b and a blend instead of 8 masked vpermb, with half the accumulate work (measured ~25 vs
+// ~16 G products/s on one core); each GEMM term is one more pass of the integer GEMM, ~14x faster
+// than the 2-plane gather (0.07).
+constexpr double kPlaneCost[3] = {0.0, 0.65, 1.0};
 constexpr double kGemmTermCost = 0.07;
 
 constexpr std::int64_t kMaxResidual = 0xFFFF;
