@@ -12,6 +12,7 @@
 #include "kernels/approx/gather_gemm.h"
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
+#include "kernels/common/scratch.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
 #include "kernels/approx/cuda/approx_gemm_cuda.h"
@@ -260,8 +261,8 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
       // Few output columns (a conv layer's channels): let the weights select table columns and
       // sweep the many activations, i.e. run the transposed problem on the transposed table
       // (same entries, table(a, w) = transposed(w, a)), then transpose the result back.
-      std::vector<std::int32_t> out_t(n * m);
-      gather_gemm(*plan.gather_by_weight(), weights, activations, n, m, k, out_t.data());
+      std::int32_t* out_t = scratch_buffer<std::int32_t>(ScratchSlot::transposed_output, n * m);
+      gather_gemm(*plan.gather_by_weight(), weights, activations, n, m, k, out_t);
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
       for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
         for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
@@ -306,16 +307,12 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
   const std::size_t pixels = ho * wo;
   const std::size_t rows = s.batch * pixels;
   std::vector<std::int32_t> out(s.output_size());
-  std::vector<std::int8_t> cols(rows * k);
-  std::vector<std::int32_t> gemm_out(rows * cout_g);
+  std::int8_t* cols = scratch_buffer<std::int8_t>(ScratchSlot::conv_columns, rows * k);
+  std::int32_t* gemm_out = scratch_buffer<std::int32_t>(ScratchSlot::conv_output, rows * cout_g);
   for (std::size_t g = 0; g < s.groups; ++g) {
-    im2col_group(input, s, g, cols.data());
+    im2col_group(input, s, g, cols);
     const std::int8_t* wg = weight + g * cout_g * k;
-    if (backend == Backend::cpu) {
-      approx_gemm_cpu(plan, cols.data(), wg, rows, cout_g, k, gemm_out.data());
-    } else {
-      gemm_out = approx_gemm(backend, plan, cols.data(), wg, rows, cout_g, k);
-    }
+    approx_gemm_cpu(plan, cols, wg, rows, cout_g, k, gemm_out);
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
       const std::size_t b = static_cast<std::size_t>(r) / pixels;

@@ -14,6 +14,7 @@
 
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
+#include "kernels/common/scratch.h"
 
 namespace tessera::kernels {
 
@@ -28,20 +29,22 @@ void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t 
                         WeightPlane weight_plane, std::int32_t* out) {
   // Whole 4-byte groups per plane, so that the GEMM reads ax in place (one plane: the GEMM pads).
   const std::size_t kx = planes == 1 ? k : (k * planes + 3) / 4 * 4;
-  std::vector<std::uint8_t> ax(m * kx, 0);
-  std::vector<std::int8_t> wx(planes == 1 ? 0 : n * kx, 0);
+  // Reused scratch (kernels/common/scratch.h): every byte is written below, the padding too.
+  std::uint8_t* ax = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * kx);
+  std::int8_t* wx = planes == 1 ? nullptr : scratch_buffer<std::int8_t>(ScratchSlot::expanded_weights, n * kx);
   std::vector<std::uint32_t> correction(n);
 #pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
       const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
-      std::uint8_t* d = ax.data() + static_cast<std::size_t>(r) * kx;
+      std::uint8_t* d = ax + static_cast<std::size_t>(r) * kx;
       for (std::size_t p = 0; p < planes; ++p) {
         const auto activation = activation_plane(p);
         const int plane_shift = shift[p];
         for (std::size_t i = 0; i < k; ++i) d[p * k + i] = static_cast<std::uint8_t>(activation(row[i]) + plane_shift);
       }
+      std::fill(d + planes * k, d + kx, std::uint8_t{0});
     }
 #pragma omp for schedule(static)
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(n); ++r) {
@@ -50,8 +53,9 @@ void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t 
       for (std::size_t i = 0; i < k; ++i) sum += static_cast<std::uint32_t>(std::int32_t{row[i]});
       std::uint32_t shifted = shift[0] * sum;
       if (planes > 1) {
-        std::int8_t* d = wx.data() + static_cast<std::size_t>(r) * kx;
+        std::int8_t* d = wx + static_cast<std::size_t>(r) * kx;
         std::copy(row, row + k, d);
+        std::fill(d + planes * k, d + kx, std::int8_t{0});
         for (std::size_t p = 1; p < planes; ++p) {
           const auto weight = weight_plane(p);
           std::uint32_t plane_sum = 0;
@@ -66,7 +70,7 @@ void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t 
       correction[static_cast<std::size_t>(r)] = shifted;
     }
   }  // omp parallel
-  gemm_u8s8_i32(ax.data(), planes == 1 ? w : wx.data(), m, n, kx, out, correction.data());
+  gemm_u8s8_i32(ax, planes == 1 ? w : wx, m, n, kx, out, correction.data());
 }
 
 }  // namespace tessera::kernels

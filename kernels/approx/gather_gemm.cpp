@@ -18,6 +18,7 @@
 #include "golden/approx/table.h"
 #include "kernels/approx/expanded_gemm.h"
 #include "kernels/common/parallel.h"
+#include "kernels/common/scratch.h"
 
 namespace tessera::kernels {
 namespace {
@@ -53,24 +54,26 @@ void transpose16x16(const std::int8_t* src, std::size_t src_stride, std::uint8_t
 #endif
 
 // In square tiles, so that both the strided reads and the writes stay in a few cache lines.
-std::vector<std::uint8_t> transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
-                                            std::uint64_t work) {
+// Into reused scratch: padding columns are written as code 0.
+const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
+                                      std::uint64_t work) {
   constexpr std::size_t kTile = 16;
-  std::vector<std::uint8_t> wt(k * np, 0);
+  std::uint8_t* wt = scratch_buffer<std::uint8_t>(ScratchSlot::gather_columns, k * np);
   const std::size_t k_tiles = (k + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
   for (std::ptrdiff_t kt = 0; kt < static_cast<std::ptrdiff_t>(k_tiles); ++kt) {
     const std::size_t k0 = static_cast<std::size_t>(kt) * kTile, k1 = std::min(k, k0 + kTile);
+    for (std::size_t kk = k0; kk < k1; ++kk) std::fill(wt + kk * np + n, wt + (kk + 1) * np, std::uint8_t{0});
     for (std::size_t c0 = 0; c0 < n; c0 += kTile) {
       const std::size_t c1 = std::min(n, c0 + kTile);
 #if defined(__SSE2__)
       if (k1 - k0 == kTile && c1 - c0 == kTile) {
-        transpose16x16(w + c0 * k + k0, k, wt.data() + k0 * np + c0, np);
+        transpose16x16(w + c0 * k + k0, k, wt + k0 * np + c0, np);
         continue;
       }
 #endif
       for (std::size_t kk = k0; kk < k1; ++kk) {
-        std::uint8_t* dst = wt.data() + kk * np;
+        std::uint8_t* dst = wt + kk * np;
         for (std::size_t col = c0; col < c1; ++col) dst[col] = static_cast<std::uint8_t>(w[col * k + kk]);
       }
     }
@@ -101,11 +104,12 @@ constexpr std::size_t kStepBlock = 128;     // <= 257 (uint16 bound); 128 x 256 
 // it gives the lanes that read table register 1 or above, 2 or above (bit 7), 3 (kor/kand, port 0).
 // Loading a mask with kmovq costs a port-5 uop, as much as a vpermb: one such load per 64 codes
 // instead of three.
-std::vector<std::uint64_t> bit6_masks(const std::vector<std::uint8_t>& wt, std::uint64_t work) {
-  std::vector<std::uint64_t> masks(wt.size() / 64);
+const std::uint64_t* bit6_masks(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
+  const std::size_t count = bytes / 64;
+  std::uint64_t* masks = scratch_buffer<std::uint64_t>(ScratchSlot::gather_masks, count);
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(masks.size()); ++v) {
-    const __m512i codes = _mm512_loadu_si512(wt.data() + 64 * static_cast<std::size_t>(v));
+  for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(count); ++v) {
+    const __m512i codes = _mm512_loadu_si512(wt + 64 * static_cast<std::size_t>(v));
     // A 16-bit shift by one moves every byte's bit 6 to its bit 7.
     masks[static_cast<std::size_t>(v)] = _cvtmask64_u64(_mm512_movepi8_mask(_mm512_slli_epi16(codes, 1)));
   }
@@ -278,8 +282,8 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   const bool two_planes = split.rows_with_planes(2) > 0;
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t np = (n + 63) / 64 * 64;
-  const std::vector<std::uint8_t> wt = transpose_weights(w, n, k, np, work);
-  const std::vector<std::uint64_t> masks = two_planes ? bit6_masks(wt, work) : std::vector<std::uint64_t>{};
+  const std::uint8_t* wt = transpose_weights(w, n, k, np, work);
+  const std::uint64_t* masks = two_planes ? bit6_masks(wt, k * np, work) : nullptr;
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
 #pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(work))
@@ -295,9 +299,9 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
           const std::int8_t* a_row = a + r * k;
           std::int32_t* out_row = out + r * n + c0;
           if (two_planes) {
-            row_block_pass<true>(chunks, split, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid);
+            row_block_pass<true>(chunks, split, a_row, wt, masks, np, c0, k0, k1, out_row, valid);
           } else {
-            row_block_pass<false>(chunks, split, a_row, wt.data(), masks.data(), np, c0, k0, k1, out_row, valid);
+            row_block_pass<false>(chunks, split, a_row, wt, masks, np, c0, k0, k1, out_row, valid);
           }
         }
       }
@@ -315,7 +319,7 @@ constexpr std::size_t kPortableColumns = 512;
                                            std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t np = (n + 63) / 64 * 64;
-  const std::vector<std::uint8_t> wt = transpose_weights(w, n, k, np, work);
+  const std::uint8_t* wt = transpose_weights(w, n, k, np, work);
   const std::vector<std::int32_t> wide(lut.begin(), lut.end());
   const std::size_t row_blocks = (m + kPortableRows - 1) / kPortableRows;
   const std::size_t col_tiles = (np + kPortableColumns - 1) / kPortableColumns;
@@ -328,7 +332,7 @@ constexpr std::size_t kPortableColumns = 512;
       const std::size_t cols = std::min(kPortableColumns, np - c0);
       std::int32_t acc[kPortableRows][kPortableColumns] = {};
       for (std::size_t kk = 0; kk < k; ++kk) {
-        const std::uint8_t* wk = wt.data() + kk * np + c0;
+        const std::uint8_t* wk = wt + kk * np + c0;
         for (std::size_t r = 0; r < rows; ++r) {
           const std::int32_t* t =
               wide.data() + (static_cast<std::size_t>(static_cast<std::uint8_t>(a[(r0 + r) * k + kk])) << 8);

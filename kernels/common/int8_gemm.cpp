@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/common/parallel.h"
+#include "kernels/common/scratch.h"
 
 #if defined(__AVX512VNNI__)
 #include <immintrin.h>
@@ -67,35 +68,47 @@ void gemm_u8s8_i32(const std::uint8_t* a, const std::int8_t* b, std::size_t m, s
   const std::size_t np = (n + kNr - 1) / kNr * kNr;
   // A: rows padded to 4-byte groups (zeros). B packed per 32-column panel as [k4][32][4] bytes.
   // A is read in place when its rows are already whole 4-byte groups; rows past M read zeros.
+  // Buffers are reused scratch (kernels/common/scratch.h): every byte read is written here,
+  // the zero padding included.
   const bool copy_a = k % 4 != 0;
-  std::vector<std::uint8_t> ap(copy_a ? mp * k4 * 4 : 0, 0);
+  std::uint8_t* ap = copy_a ? scratch_buffer<std::uint8_t>(ScratchSlot::gemm_packed_a, m * k4 * 4) : nullptr;
   const std::vector<std::uint8_t> zero_row(k4 * 4, 0);
-  std::vector<std::int8_t> bp(np * k4 * 4, 0);
+  std::int8_t* bp = scratch_buffer<std::int8_t>(ScratchSlot::gemm_packed_b, np * k4 * 4);
   const std::size_t row_tiles = mp / kMr, col_tiles = np / kNr;
   // One parallel region (each region's closing barrier costs a time slice on a loaded machine).
 #pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(copy_a ? m : 0); ++r) {
-    std::memcpy(ap.data() + static_cast<std::size_t>(r) * k4 * 4, a + static_cast<std::size_t>(r) * k, k);
+    std::uint8_t* dst = ap + static_cast<std::size_t>(r) * k4 * 4;
+    std::memcpy(dst, a + static_cast<std::size_t>(r) * k, k);
+    std::memset(dst + k, 0, k4 * 4 - k);
   }
 #pragma omp for schedule(static)
-  for (std::ptrdiff_t col = 0; col < static_cast<std::ptrdiff_t>(n); ++col) {
+  for (std::ptrdiff_t col = 0; col < static_cast<std::ptrdiff_t>(np); ++col) {
     const std::size_t panel = static_cast<std::size_t>(col) / kNr, lane = static_cast<std::size_t>(col) % kNr;
-    std::int8_t* dst = bp.data() + panel * k4 * kNr * 4 + lane * 4;
+    std::int8_t* dst = bp + panel * k4 * kNr * 4 + lane * 4;
+    if (static_cast<std::size_t>(col) >= n) {  // padding columns: zeros
+      for (std::size_t g = 0; g < k4; ++g) std::memset(dst + g * kNr * 4, 0, 4);
+      continue;
+    }
     const std::int8_t* src = b + static_cast<std::size_t>(col) * k;
     const std::size_t whole = k / 4;  // groups of 4 bytes move as one word; the last may be partial
     for (std::size_t g = 0; g < whole; ++g) std::memcpy(dst + g * kNr * 4, src + g * 4, 4);
-    for (std::size_t i = whole * 4; i < k; ++i) dst[(i / 4) * kNr * 4 + (i % 4)] = src[i];
+    if (whole < k4) {
+      std::int8_t last[4] = {0, 0, 0, 0};
+      for (std::size_t i = whole * 4; i < k; ++i) last[i % 4] = src[i];
+      std::memcpy(dst + whole * kNr * 4, last, 4);
+    }
   }
 #pragma omp for collapse(2) schedule(dynamic, 8)
   for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
     for (std::ptrdiff_t rt = 0; rt < static_cast<std::ptrdiff_t>(row_tiles); ++rt) {
-      const std::int8_t* panel = bp.data() + static_cast<std::size_t>(ct) * k4 * kNr * 4;
+      const std::int8_t* panel = bp + static_cast<std::size_t>(ct) * k4 * kNr * 4;
       const std::size_t r0 = static_cast<std::size_t>(rt) * kMr;
       const std::uint8_t* arow[kMr];
       for (std::size_t r = 0; r < kMr; ++r) {
-        arow[r] = r0 + r >= m ? zero_row.data() : copy_a ? ap.data() + (r0 + r) * k4 * 4 : a + (r0 + r) * k;
+        arow[r] = r0 + r >= m ? zero_row.data() : copy_a ? ap + (r0 + r) * k4 * 4 : a + (r0 + r) * k;
       }
       __m512i acc[kMr * 2];
       tile_8x32(arow, panel, k4, acc);
