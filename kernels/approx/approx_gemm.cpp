@@ -2,6 +2,7 @@
 #include "kernels/approx/approx_gemm.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include <Eigen/Core>
@@ -154,6 +155,55 @@ void im2col_group(const std::int8_t* input, const approx::Conv2dShape& s, std::s
   }
 }
 
+
+// Few output columns (a conv layer's channels): the gather path lets the weights select table
+// columns and sweeps the many activations, i.e. runs the transposed problem on the transposed
+// table (same entries, table(a, w) = transposed(w, a)).
+bool gather_runs_transposed(std::size_t m, std::size_t n) { return 2 * n < m; }
+
+// im2col of group g written k-major, the layout the gather path's lookups read:
+// dst[kk * stride + col], kk = (ci, ky, kx), col = (b, y, x); taps outside the input read code 0,
+// as golden; columns [rows, stride) are written as 0. Per tap and output row, the pixels of a
+// stride-1 conv are one run of an input row (copied whole).
+void im2col_group_k_major(const std::int8_t* input, const approx::Conv2dShape& s, std::size_t g, std::uint8_t* dst,
+                          std::size_t stride) {
+  const std::size_t ho = s.out_height(), wo = s.out_width(), pixels = ho * wo, rows = s.batch * pixels;
+  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups, k = s.depth();
+  const std::size_t taps = s.kernel_height * s.kernel_width;
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
+  for (std::ptrdiff_t t = 0; t < static_cast<std::ptrdiff_t>(k); ++t) {
+    const std::size_t kk = static_cast<std::size_t>(t);
+    const std::size_t ci = kk / taps, ky = (kk % taps) / s.kernel_width, kx = kk % s.kernel_width;
+    std::uint8_t* row = dst + kk * stride;
+    // Output columns x whose input column x * stride_w + kx * dilation_w - pad_w lies inside.
+    const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(kx * s.dilation_w) - static_cast<std::ptrdiff_t>(s.pad_w);
+    const auto sw = static_cast<std::ptrdiff_t>(s.stride_w);
+    const std::ptrdiff_t x_lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+    const std::ptrdiff_t past = static_cast<std::ptrdiff_t>(s.in_width) - shift;  // need x * sw < past
+    const std::ptrdiff_t x_hi = past <= 0 ? 0 : std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(wo), (past + sw - 1) / sw);
+    for (std::size_t b = 0; b < s.batch; ++b) {
+      const std::int8_t* plane = input + ((b * s.in_channels + g * cin_g + ci) * s.in_height) * s.in_width;
+      for (std::size_t y = 0; y < ho; ++y) {
+        std::uint8_t* d = row + b * pixels + y * wo;
+        const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(y * s.stride_h + ky * s.dilation_h) -
+                                  static_cast<std::ptrdiff_t>(s.pad_h);
+        if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(s.in_height) || x_lo >= x_hi) {
+          std::memset(d, 0, wo);
+          continue;
+        }
+        const std::int8_t* src = plane + static_cast<std::size_t>(iy) * s.in_width;
+        std::memset(d, 0, static_cast<std::size_t>(x_lo));
+        if (sw == 1) {
+          std::memcpy(d + x_lo, src + x_lo + shift, static_cast<std::size_t>(x_hi - x_lo));
+        } else {
+          for (std::ptrdiff_t x = x_lo; x < x_hi; ++x) d[x] = static_cast<std::uint8_t>(src[x * sw + shift]);
+        }
+        std::memset(d + x_hi, 0, wo - static_cast<std::size_t>(x_hi));
+      }
+    }
+    std::memset(row + rows, 0, stride - rows);
+  }
+}
 }  // namespace
 
 std::string_view approx_path_name(ApproxPath path) {
@@ -257,10 +307,7 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
     return;
   }
   if (plan.path() == ApproxPath::gather) {
-    if (2 * n < m) {
-      // Few output columns (a conv layer's channels): let the weights select table columns and
-      // sweep the many activations, i.e. run the transposed problem on the transposed table
-      // (same entries, table(a, w) = transposed(w, a)), then transpose the result back.
+    if (gather_runs_transposed(m, n)) {  // then the result is transposed back
       std::int32_t* out_t = scratch_buffer<std::int32_t>(ScratchSlot::transposed_output, n * m);
       gather_gemm(*plan.gather_by_weight(), weights, activations, n, m, k, out_t);
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
@@ -307,6 +354,25 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
   const std::size_t pixels = ho * wo;
   const std::size_t rows = s.batch * pixels;
   std::vector<std::int32_t> out(s.output_size());
+  if (plan.path() == ApproxPath::gather && gather_runs_transposed(rows, cout_g)) {
+    // The transposed problem straight from a k-major im2col; its result (channel x pixel) is
+    // the output's layout already (with one image, written in place).
+    const std::size_t stride = (rows + 63) / 64 * 64;
+    std::uint8_t* cols_t = scratch_buffer<std::uint8_t>(ScratchSlot::conv_columns, k * stride);
+    std::int32_t* out_t = s.batch == 1 ? nullptr : scratch_buffer<std::int32_t>(ScratchSlot::conv_output, cout_g * rows);
+    for (std::size_t g = 0; g < s.groups; ++g) {
+      im2col_group_k_major(input, s, g, cols_t, stride);
+      std::int32_t* dst = s.batch == 1 ? out.data() + g * cout_g * pixels : out_t;
+      gather_gemm_k_major(*plan.gather_by_weight(), weight + g * cout_g * k, cols_t, stride, cout_g, rows, k, dst);
+      for (std::size_t b = 0; s.batch > 1 && b < s.batch; ++b) {
+        for (std::size_t co = 0; co < cout_g; ++co) {
+          std::memcpy(out.data() + ((b * s.out_channels) + g * cout_g + co) * pixels, out_t + co * rows + b * pixels,
+                      pixels * sizeof(std::int32_t));
+        }
+      }
+    }
+    return out;
+  }
   std::int8_t* cols = scratch_buffer<std::int8_t>(ScratchSlot::conv_columns, rows * k);
   std::int32_t* gemm_out = scratch_buffer<std::int32_t>(ScratchSlot::conv_output, rows * cout_g);
   for (std::size_t g = 0; g < s.groups; ++g) {

@@ -9,6 +9,7 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -16,6 +17,7 @@
 #endif
 
 #include "golden/approx/table.h"
+#include "golden/common/error.h"
 #include "kernels/approx/expanded_gemm.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
@@ -28,7 +30,7 @@ constexpr std::size_t kRowBlock = 32;
 #if defined(__SSE2__)
 // dst[j][i] = src[i][j] for a 16 x 16 byte tile: four rounds of unpacks, each interleaving pairs of
 // rows at twice the previous width (bytes, words, dwords, qwords).
-void transpose16x16(const std::int8_t* src, std::size_t src_stride, std::uint8_t* dst, std::size_t dst_stride) {
+void transpose16x16(const std::uint8_t* src, std::size_t src_stride, std::uint8_t* dst, std::size_t dst_stride) {
   __m128i r[16], t[16];
   for (int i = 0; i < 16; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + static_cast<std::size_t>(i) * src_stride));
   for (int i = 0; i < 8; ++i) {
@@ -53,77 +55,83 @@ void transpose16x16(const std::int8_t* src, std::size_t src_stride, std::uint8_t
 }
 #endif
 
-// In square tiles, so that both the strided reads and the writes stay in a few cache lines.
-// Into reused scratch: padding columns are written as code 0.
-const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
-                                      std::uint64_t work) {
+// dst[c][r] = src[r][c] for r < rows, c < cols, in square tiles, so that both the strided reads
+// and the writes stay in a few cache lines.
+void transpose_bytes(const std::uint8_t* src, std::size_t src_stride, std::size_t rows, std::size_t cols,
+                     std::uint8_t* dst, std::size_t dst_stride, std::uint64_t work) {
   constexpr std::size_t kTile = 16;
-  std::uint8_t* wt = scratch_buffer<std::uint8_t>(ScratchSlot::gather_columns, k * np);
-  const std::size_t k_tiles = (k + kTile - 1) / kTile;
+  const std::size_t col_tiles = (cols + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t kt = 0; kt < static_cast<std::ptrdiff_t>(k_tiles); ++kt) {
-    const std::size_t k0 = static_cast<std::size_t>(kt) * kTile, k1 = std::min(k, k0 + kTile);
-    for (std::size_t kk = k0; kk < k1; ++kk) std::fill(wt + kk * np + n, wt + (kk + 1) * np, std::uint8_t{0});
-    for (std::size_t c0 = 0; c0 < n; c0 += kTile) {
-      const std::size_t c1 = std::min(n, c0 + kTile);
+  for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
+    const std::size_t c0 = static_cast<std::size_t>(ct) * kTile, c1 = std::min(cols, c0 + kTile);
+    for (std::size_t r0 = 0; r0 < rows; r0 += kTile) {
+      const std::size_t r1 = std::min(rows, r0 + kTile);
 #if defined(__SSE2__)
-      if (k1 - k0 == kTile && c1 - c0 == kTile) {
-        transpose16x16(w + c0 * k + k0, k, wt + k0 * np + c0, np);
+      if (r1 - r0 == kTile && c1 - c0 == kTile) {
+        transpose16x16(src + r0 * src_stride + c0, src_stride, dst + c0 * dst_stride + r0, dst_stride);
         continue;
       }
 #endif
-      for (std::size_t kk = k0; kk < k1; ++kk) {
-        std::uint8_t* dst = wt + kk * np;
-        for (std::size_t col = c0; col < c1; ++col) dst[col] = static_cast<std::uint8_t>(w[col * k + kk]);
+      for (std::size_t c = c0; c < c1; ++c) {
+        for (std::size_t r = r0; r < r1; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
       }
     }
   }
+}
+
+// w (N x K) as K x np bytes into reused scratch; padding columns are written as code 0.
+const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
+                                      std::uint64_t work) {
+  std::uint8_t* wt = scratch_buffer<std::uint8_t>(ScratchSlot::gather_columns, k * np);
+  transpose_bytes(reinterpret_cast<const std::uint8_t*>(w), k, n, k, wt, np, work);
+  for (std::size_t kk = 0; kk < k; ++kk) std::fill(wt + kk * np + n, wt + (kk + 1) * np, std::uint8_t{0});
   return wt;
 }
 
 #if defined(__AVX512VBMI__)
 // AVX-512 VBMI, on the residual of the row split (row_split.h): a row's 256 residual bytes per
-// plane are 4 registers of 64 entries. vpermb (one uop on Intel cores; vpermt2b is three)
-// looks up 64 entries among 64 by the index's low 6 bits; the index's bits 7:6 pick the register,
-// by merge-masked vpermb with masks shared by both planes (QuarterMasks), so a plane costs 4 uops
-// and no blend. (vpermt2b covers 128 entries but measures as 2 port-5 cycles here: 2 of them + a
-// blend cost more than 4 vpermb.) Per activation row and block of kStepBlock steps, the steps are
-// sorted by how many planes their row's residual needs: none (skipped), the low byte only, or
-// both. The accumulators stay in registers for the block and kChunks x 64 columns:
+// plane are 4 registers of 64 entries. vpermb (one uop, port 5) looks up 64 entries among 64 by
+// the index's low 6 bits; the index's bits 7:6 pick the register, by merge-masked vpermb, so a
+// plane costs 4 vpermb and no blend. (vpermt2b covers 128 entries but is 3 uops, 2 of them on
+// port 5: 2 of them + a blend cost more.) The masks depend on the 64 weight codes only.
+// Accumulators, per row and 64 columns, in registers for a block of kStepBlock steps:
 //   raw[c] += v            (uint16 lanes, wrapping: lane = even byte + 256 * odd byte, mod 2^16)
 //   odd[c] += v >> 8       (the odd columns' bytes, <= 255 * kStepBlock < 2^16: exact)
 // and afterwards even = raw - 256 * odd (mod 2^16; the true even sum is < 2^16, so exact).
-// Per 64 products and plane: 4 vpermb on port 5; per 64 products: 1 kmovq (port 5), vpmovb2m,
-// kor, kand and 3 adds/shifts per plane on port 0 or 5; no stores. Then, per column, in int32
-// (modulo 2^32, as the linear part): sum residual = 256 * sum(high) + sum(low).
-constexpr std::size_t kChunks = 4;          // 16 accumulators + 8 table registers + temporaries <= 32
-constexpr std::size_t kGroupColumns = 64 * kChunks;
+// Then, per column, in int32 (modulo 2^32, as the linear part): 256 * sum(high) + sum(low).
+// Port 5 (the vpermb) is the bound; the rest (masks, accumulation) goes to port 0 where it can:
+//  - one plane: 2 activation rows x 128 columns per pass; the masks of a step are computed once
+//    for both rows (vpmovb2m of the codes and of the codes << 1, kor, kand);
+//  - two planes: 1 row x 256 columns, the row's 8 table registers loaded once per step, bit 6 of
+//    the codes precomputed as masks (a kmovq load); 2 rows x 2 chunks measured 10-15 % slower
+//    (twice the table lines per product, and a 128 KiB residual does not stay in L1).
+constexpr std::size_t kGroupColumns = 256;  // a work unit's columns
 constexpr std::size_t kStepBlock = 128;     // <= 257 (uint16 bound); 128 x 256 weight bytes = 32 KiB of L1
 
-// Per 64 weight codes: bit 6 of each code, as a mask. With bit 7 (vpmovb2m of the codes, port 0)
-// it gives the lanes that read table register 1 or above, 2 or above (bit 7), 3 (kor/kand, port 0).
-// Loading a mask with kmovq costs a port-5 uop, as much as a vpermb: one such load per 64 codes
-// instead of three.
+struct QuarterMasks {
+  __mmask64 from1, from2, from3;  // lanes whose code (unsigned) is >= 64, >= 128, >= 192
+};
+
+[[gnu::always_inline]] inline QuarterMasks quarter_masks(__mmask64 bit7, __mmask64 bit6) {
+  return {_kor_mask64(bit7, bit6), bit7, _kand_mask64(bit7, bit6)};
+}
+
+[[gnu::always_inline]] inline QuarterMasks quarter_masks(__m512i codes) {
+  // codes + codes moves every byte's bit 6 to its bit 7.
+  return quarter_masks(_mm512_movepi8_mask(codes), _mm512_movepi8_mask(_mm512_add_epi8(codes, codes)));
+}
+
+// Per 64 weight codes: bit 6 of each code, as a mask (the two-plane pass loads them: one load per
+// 64 codes instead of a shift and a vpmovb2m per row and step).
 const std::uint64_t* bit6_masks(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
   const std::size_t count = bytes / 64;
   std::uint64_t* masks = scratch_buffer<std::uint64_t>(ScratchSlot::gather_masks, count);
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
   for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(count); ++v) {
     const __m512i codes = _mm512_loadu_si512(wt + 64 * static_cast<std::size_t>(v));
-    // A 16-bit shift by one moves every byte's bit 6 to its bit 7.
-    masks[static_cast<std::size_t>(v)] = _cvtmask64_u64(_mm512_movepi8_mask(_mm512_slli_epi16(codes, 1)));
+    masks[static_cast<std::size_t>(v)] = _cvtmask64_u64(_mm512_movepi8_mask(_mm512_add_epi8(codes, codes)));
   }
   return masks;
-}
-
-struct QuarterMasks {
-  __mmask64 from1, from2, from3;  // lanes whose code (unsigned) is >= 64, >= 128, >= 192
-};
-
-[[gnu::always_inline]] inline QuarterMasks quarter_masks(__m512i codes, std::uint64_t bit6) {
-  const __mmask64 bit7 = _mm512_movepi8_mask(codes);
-  const __mmask64 b6 = _cvtu64_mask64(bit6);
-  return {_kor_mask64(bit7, b6), bit7, _kand_mask64(bit7, b6)};
 }
 
 // Later registers overwrite earlier ones in the lanes that reach them.
@@ -132,6 +140,11 @@ struct QuarterMasks {
   v = _mm512_mask_permutexvar_epi8(v, m.from1, idx, t[1]);
   v = _mm512_mask_permutexvar_epi8(v, m.from2, idx, t[2]);
   return _mm512_mask_permutexvar_epi8(v, m.from3, idx, t[3]);
+}
+
+[[gnu::always_inline]] inline void load_row(const std::uint8_t* plane, std::int8_t code, __m512i t[4]) {
+  const std::uint8_t* row = plane + (static_cast<std::size_t>(static_cast<std::uint8_t>(code)) << 8);
+  for (int q = 0; q < 4; ++q) t[q] = _mm512_loadu_si512(row + 64 * q);
 }
 
 // uint16 lanes of (even, odd) column sums -> 32 columns in order, starting at column 32 * half.
@@ -155,32 +168,14 @@ inline void fold32(__m512i low_sums, __m512i high_sums, std::int32_t* out, std::
   }
 }
 
-// The four uint16 sums of 64 columns (see above).
+// The four uint16 sums of one row's 64 columns (see above).
 struct ColumnSums {
   __m512i raw_low, odd_low, raw_high, odd_high;
 };
 
-// One plane alone: two 128-entry lookups (vpermt2b reads the index's bits 6:0) and a blend on
-// bit 7 need no bit-6 mask (no kmovq, kor, kand); measured as fast as 4 masked vpermb.
-[[gnu::always_inline]] inline void accumulate_low64(ColumnSums& s, const __m512i tl[4], const std::uint8_t* wk) {
-  const __m512i idx = _mm512_loadu_si512(wk);
-  const __m512i lower = _mm512_permutex2var_epi8(tl[0], idx, tl[1]);
-  const __m512i upper = _mm512_permutex2var_epi8(tl[2], idx, tl[3]);
-  const __m512i lo = _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lower, upper);
-  s.raw_low = _mm512_add_epi16(s.raw_low, lo);
-  s.odd_low = _mm512_add_epi16(s.odd_low, _mm512_srli_epi16(lo, 8));
-}
-
-[[gnu::always_inline]] inline void accumulate64(ColumnSums& s, const __m512i tl[4], const __m512i th[4], const std::uint8_t* wk,
-                                   std::uint64_t bit6) {
-  const __m512i idx = _mm512_loadu_si512(wk);
-  const QuarterMasks m = quarter_masks(idx, bit6);
-  const __m512i lo = lookup64(tl, idx, m);
-  const __m512i hi = lookup64(th, idx, m);
-  s.raw_low = _mm512_add_epi16(s.raw_low, lo);
-  s.odd_low = _mm512_add_epi16(s.odd_low, _mm512_srli_epi16(lo, 8));
-  s.raw_high = _mm512_add_epi16(s.raw_high, hi);
-  s.odd_high = _mm512_add_epi16(s.odd_high, _mm512_srli_epi16(hi, 8));
+[[gnu::always_inline]] inline void add_bytes(__m512i& raw, __m512i& odd, __m512i v) {
+  raw = _mm512_add_epi16(raw, v);
+  odd = _mm512_add_epi16(odd, _mm512_srli_epi16(v, 8));
 }
 
 // even = raw - 256 * odd, then the 64 columns in order into out_row[0 .. valid).
@@ -195,50 +190,102 @@ struct ColumnSums {
   }
 }
 
-// One activation row, steps [k0, k1), Chunks x 64 columns of wt from column c0; adds into
-// out_row[0 .. valid). Four named column groups (fold64 takes them by value): as an array, or
-// behind pointers, GCC stored them to the stack every step.
-template <std::size_t Chunks, bool TwoPlanes>
-void row_block_pass(const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt, const std::uint64_t* masks,
-                    std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* out_row,
-                    std::size_t valid) {
-  const __m512i zero = _mm512_setzero_si512();
-  ColumnSums s0{zero, zero, zero, zero}, s1 = s0, s2 = s0, s3 = s0;
-  for (std::size_t kk = k0; kk < k1; ++kk) {
-    const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 8;
-    const std::uint8_t* wk = wt + kk * np + c0;
-    __m512i tl[4];
-    for (int q = 0; q < 4; ++q) tl[q] = _mm512_loadu_si512(split.low.data() + row + 64 * q);
-    if constexpr (TwoPlanes) {
-      const std::uint64_t* mk = masks + (kk * np + c0) / 64;  // built for two-plane tables only
-      __m512i th[4];
-      for (int q = 0; q < 4; ++q) th[q] = _mm512_loadu_si512(split.high.data() + row + 64 * q);
-      accumulate64(s0, tl, th, wk, mk[0]);
-      if constexpr (Chunks > 1) accumulate64(s1, tl, th, wk + 64, mk[1]);
-      if constexpr (Chunks > 2) accumulate64(s2, tl, th, wk + 128, mk[2]);
-      if constexpr (Chunks > 3) accumulate64(s3, tl, th, wk + 192, mk[3]);
-    } else {
-      accumulate_low64(s0, tl, wk);
-      if constexpr (Chunks > 1) accumulate_low64(s1, tl, wk + 64);
-      if constexpr (Chunks > 2) accumulate_low64(s2, tl, wk + 128);
-      if constexpr (Chunks > 3) accumulate_low64(s3, tl, wk + 192);
-    }
-  }
-  fold64(s0, out_row, valid);
-  if (Chunks > 1 && valid > 64) fold64(s1, out_row + 64, valid - 64);
-  if (Chunks > 2 && valid > 128) fold64(s2, out_row + 128, valid - 128);
-  if (Chunks > 3 && valid > 192) fold64(s3, out_row + 192, valid - 192);
+// Folds sums[i] (row i / chunks, chunk i % chunks) into out_row[row][c0 + 64 * chunk ..).
+inline void fold_all(const ColumnSums* const* sums, std::size_t rows, std::size_t chunks, std::int32_t* const* out_row,
+                     std::size_t c0, std::size_t valid) {
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < chunks && 64 * c < valid; ++c)
+      fold64(*sums[r * chunks + c], out_row[r] + c0 + 64 * c, valid - 64 * c);
 }
 
-template <bool TwoPlanes>
-void row_block_pass(std::size_t chunks, const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt,
-                    const std::uint64_t* masks, std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1,
-                    std::int32_t* out_row, std::size_t valid) {
-  switch (chunks) {
-    case 4: row_block_pass<4, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
-    case 3: row_block_pass<3, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
-    case 2: row_block_pass<2, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
-    default: row_block_pass<1, TwoPlanes>(split, a_row, wt, masks, np, c0, k0, k1, out_row, valid); break;
+// The passes below keep their sums in named variables (fold64 takes them by value): as an
+// array, or behind pointers, GCC stored them to the stack every step.
+
+// One plane: Rows (<= 2) activation rows x Chunks (<= 2) 64-column chunks of wt from c0 (`valid`
+// columns real), steps [k0, k1), added into out_row[r][c0 ..).
+template <std::size_t Rows, std::size_t Chunks>
+void one_plane_pass(const RowSplit& split, const std::int8_t* const* a_row, const std::uint8_t* wt, std::size_t np,
+                    std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+  static_assert(Rows >= 1 && Rows <= 2 && Chunks >= 1 && Chunks <= 2);
+  const __m512i zero = _mm512_setzero_si512();
+  ColumnSums s00{zero, zero, zero, zero}, s01 = s00, s10 = s00, s11 = s00;
+  const std::int8_t* a0 = a_row[0];
+  const std::int8_t* a1 = a_row[Rows - 1];
+  for (std::size_t kk = k0; kk < k1; ++kk) {
+    const std::uint8_t* wk = wt + kk * np + c0;
+    __m512i t0[4], t1[4];
+    load_row(split.low.data(), a0[kk], t0);
+    if constexpr (Rows > 1) load_row(split.low.data(), a1[kk], t1);
+    const __m512i idx0 = _mm512_loadu_si512(wk);
+    const QuarterMasks m0 = quarter_masks(idx0);
+    add_bytes(s00.raw_low, s00.odd_low, lookup64(t0, idx0, m0));
+    if constexpr (Rows > 1) add_bytes(s10.raw_low, s10.odd_low, lookup64(t1, idx0, m0));
+    if constexpr (Chunks > 1) {
+      const __m512i idx1 = _mm512_loadu_si512(wk + 64);
+      const QuarterMasks m1 = quarter_masks(idx1);
+      add_bytes(s01.raw_low, s01.odd_low, lookup64(t0, idx1, m1));
+      if constexpr (Rows > 1) add_bytes(s11.raw_low, s11.odd_low, lookup64(t1, idx1, m1));
+    }
+  }
+  const ColumnSums* sums[4] = {&s00, &s01, &s10, &s11};
+  const ColumnSums* ordered[4] = {sums[0], sums[Chunks > 1 ? 1 : 2], sums[Chunks > 1 ? 2 : 3], sums[3]};
+  fold_all(ordered, Rows, Chunks, out_row, c0, valid);
+}
+
+// Two planes: one activation row x Chunks (<= 4) 64-column chunks, as above.
+template <std::size_t Chunks>
+void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt, const std::uint64_t* masks,
+                    std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
+                    std::size_t valid) {
+  static_assert(Chunks >= 1 && Chunks <= 4);
+  const __m512i zero = _mm512_setzero_si512();
+  ColumnSums s0{zero, zero, zero, zero}, s1 = s0, s2 = s0, s3 = s0;
+  const auto step = [&](ColumnSums& s, const __m512i tl[4], const __m512i th[4], std::size_t kk, std::size_t chunk) {
+    const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0 + 64 * chunk);
+    const QuarterMasks m = quarter_masks(_mm512_movepi8_mask(idx), _cvtu64_mask64(masks[(kk * np + c0) / 64 + chunk]));
+    add_bytes(s.raw_low, s.odd_low, lookup64(tl, idx, m));
+    add_bytes(s.raw_high, s.odd_high, lookup64(th, idx, m));
+  };
+  for (std::size_t kk = k0; kk < k1; ++kk) {
+    __m512i tl[4], th[4];
+    load_row(split.low.data(), a_row[kk], tl);
+    load_row(split.high.data(), a_row[kk], th);
+    step(s0, tl, th, kk, 0);
+    if constexpr (Chunks > 1) step(s1, tl, th, kk, 1);
+    if constexpr (Chunks > 2) step(s2, tl, th, kk, 2);
+    if constexpr (Chunks > 3) step(s3, tl, th, kk, 3);
+  }
+  const ColumnSums* sums[4] = {&s0, &s1, &s2, &s3};
+  fold_all(sums, 1, Chunks, out_row, c0, valid);
+}
+
+// A work unit's rows (a_row[0 .. count)) x `chunks` chunks from c0, steps [k0, k1).
+void residual_pass(const RowSplit& split, bool two_planes, const std::int8_t* const* a_row, std::size_t count,
+                   const std::uint8_t* wt, const std::uint64_t* masks, std::size_t np, std::size_t c0,
+                   std::size_t chunks, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+  if (two_planes) {
+    for (std::size_t r = 0; r < count; ++r) {
+      switch (chunks) {
+        case 4: two_plane_pass<4>(split, a_row[r], wt, masks, np, c0, k0, k1, out_row + r, valid); break;
+        case 3: two_plane_pass<3>(split, a_row[r], wt, masks, np, c0, k0, k1, out_row + r, valid); break;
+        case 2: two_plane_pass<2>(split, a_row[r], wt, masks, np, c0, k0, k1, out_row + r, valid); break;
+        default: two_plane_pass<1>(split, a_row[r], wt, masks, np, c0, k0, k1, out_row + r, valid); break;
+      }
+    }
+    return;
+  }
+  for (std::size_t c = 0; c < chunks; c += 2) {
+    const std::size_t cc = c0 + 64 * c, left = valid - std::min(valid, 64 * c);
+    const bool pair = c + 1 < chunks;
+    std::size_t r = 0;
+    for (; r + 2 <= count; r += 2) {
+      if (pair) one_plane_pass<2, 2>(split, a_row + r, wt, np, cc, k0, k1, out_row + r, left);
+      else one_plane_pass<2, 1>(split, a_row + r, wt, np, cc, k0, k1, out_row + r, left);
+    }
+    if (r < count) {
+      if (pair) one_plane_pass<1, 2>(split, a_row + r, wt, np, cc, k0, k1, out_row + r, left);
+      else one_plane_pass<1, 1>(split, a_row + r, wt, np, cc, k0, k1, out_row + r, left);
+    }
   }
 }
 
@@ -273,16 +320,15 @@ void linear_part(const RowSplit& split, const std::int8_t* a, const std::int8_t*
   }
 }
 
-void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
-                      std::size_t n, std::size_t k, std::int32_t* out) {
+// wt: the column operand k-major (K x np); w: the same N x K, read only by the linear part.
+void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
+                      std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
   linear_part(split, a, w, m, n, k, out);
   if (split.rows_with_planes(0) == 256) return;
   // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
   // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros.
   const bool two_planes = split.rows_with_planes(2) > 0;
   const std::uint64_t work = std::uint64_t{m} * n * k;
-  const std::size_t np = (n + 63) / 64 * 64;
-  const std::uint8_t* wt = transpose_weights(w, n, k, np, work);
   const std::uint64_t* masks = two_planes ? bit6_masks(wt, k * np, work) : nullptr;
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
@@ -292,18 +338,16 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
       const std::size_t c0 = static_cast<std::size_t>(g) * kGroupColumns;
       const std::size_t chunks = std::min(kGroupColumns, np - c0) / 64;
       const std::size_t valid = std::min(kGroupColumns, n - c0);
-      const std::size_t r0 = static_cast<std::size_t>(rb) * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
+      const std::size_t r0 = static_cast<std::size_t>(rb) * kRowBlock, rows = std::min(m, r0 + kRowBlock) - r0;
+      const std::int8_t* a_row[kRowBlock];
+      std::int32_t* out_row[kRowBlock];
+      for (std::size_t i = 0; i < rows; ++i) {
+        a_row[i] = a + (r0 + i) * k;
+        out_row[i] = out + (r0 + i) * n;
+      }
       for (std::size_t k0 = 0; k0 < k; k0 += kStepBlock) {
-        const std::size_t k1 = std::min(k, k0 + kStepBlock);
-        for (std::size_t r = r0; r < r1; ++r) {
-          const std::int8_t* a_row = a + r * k;
-          std::int32_t* out_row = out + r * n + c0;
-          if (two_planes) {
-            row_block_pass<true>(chunks, split, a_row, wt, masks, np, c0, k0, k1, out_row, valid);
-          } else {
-            row_block_pass<false>(chunks, split, a_row, wt, masks, np, c0, k0, k1, out_row, valid);
-          }
-        }
+        residual_pass(split, two_planes, a_row, rows, wt, masks, np, c0, chunks, k0, std::min(k, k0 + kStepBlock),
+                      out_row, valid);
       }
     }
   }
@@ -315,11 +359,9 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
 constexpr std::size_t kPortableRows = 4;
 constexpr std::size_t kPortableColumns = 512;
 
-[[maybe_unused]] void gather_gemm_portable(const std::vector<std::int16_t>& lut, const std::int8_t* a, const std::int8_t* w,
-                                           std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+[[maybe_unused]] void gather_gemm_portable(const std::vector<std::int16_t>& lut, const std::int8_t* a, const std::uint8_t* wt,
+                                           std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
-  const std::size_t np = (n + 63) / 64 * 64;
-  const std::uint8_t* wt = transpose_weights(w, n, k, np, work);
   const std::vector<std::int32_t> wide(lut.begin(), lut.end());
   const std::size_t row_blocks = (m + kPortableRows - 1) / kPortableRows;
   const std::size_t col_tiles = (np + kPortableColumns - 1) / kPortableColumns;
@@ -378,10 +420,36 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
     std::fill(out, out + m * n, 0);
     return;
   }
+  const std::size_t np = (n + 63) / 64 * 64;
+  const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
-  gather_gemm_vbmi(table.split, a, w, m, n, k, out);
+  gather_gemm_vbmi(table.split, a, w, wt, np, m, n, k, out);
 #else
-  gather_gemm_portable(table.lut, a, w, m, n, k, out);
+  gather_gemm_portable(table.lut, a, wt, np, m, n, k, out);
+#endif
+}
+
+void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const std::uint8_t* w_t,
+                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+  if (column_stride % 64 != 0 || column_stride < n) {
+    throw ConfigError("gather_gemm_k_major: column_stride " + std::to_string(column_stride) +
+                      " must be a multiple of 64 and at least N = " + std::to_string(n));
+  }
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    std::fill(out, out + m * n, 0);
+    return;
+  }
+#if defined(__AVX512VBMI__)
+  // Only the linear part reads the columns row by row (one integer GEMM), and only if it has terms.
+  std::int8_t* w = nullptr;
+  if (table.split.terms > 0) {
+    w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
+    transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
+  }
+  gather_gemm_vbmi(table.split, a, w, w_t, column_stride, m, n, k, out);
+#else
+  gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);
 #endif
 }
 

@@ -30,4 +30,10 @@ std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut);
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,
                  std::size_t n, std::size_t k, std::int32_t* out);
 
+// The same with the column operand k-major, the layout the lookups read (a conv's im2col can
+// write it directly): w_t[kk * column_stride + c] = w[c][kk], column_stride a multiple of 64 and
+// >= N (the codes of the padding columns do not reach the result). Throws ConfigError otherwise.
+void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const std::uint8_t* w_t,
+                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out);
+
 }  // namespace tessera::kernels

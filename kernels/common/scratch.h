@@ -18,6 +18,7 @@ enum class ScratchSlot : unsigned {
   expanded_activations,
   expanded_weights,
   gather_columns,
+  gather_rows,
   gather_masks,
   transposed_output,
   conv_columns,

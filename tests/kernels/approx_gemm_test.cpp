@@ -13,6 +13,7 @@
 #include "golden/approx/gemm.h"
 #include "golden/common/error.h"
 #include "kernels/approx/approx_gemm.h"
+#include "kernels/approx/gather_gemm.h"
 #include "kernels/common/int8_gemm.h"
 #include "tests/kernels/kernel_test_inputs.h"
 
@@ -164,6 +165,34 @@ TEST(ApproxGemm, GatherAtDeepestKWrapsExactly) {
       ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), m, n, k), expected) << "seed " << seed;
     }
   }
+}
+
+// The k-major entry point (what conv2d's im2col feeds) equals the row-major one, whatever codes
+// the padding columns hold, and refuses a stride the lookups cannot read.
+TEST(GatherGemm, KMajorColumnsEqualRowMajor) {
+  for (const std::string name : {"mul8s_1L2H", "mitchell", "mul8s_1KR3", "drum6"}) {
+    const approx::MultiplierTable table = approx::load_multiplier(name);
+    const auto prepared = shared_gather_table(table.data());
+    for (const Shape& s : {Shape{5, 70, 131}, Shape{3, 64, 1}, Shape{9, 1, 300}}) {
+      const auto a = random_codes(s.m * s.k, 7);
+      const auto w = random_codes(s.n * s.k, 8);
+      const std::size_t stride = (s.n + 63) / 64 * 64 + 64;
+      std::vector<std::uint8_t> w_t(s.k * stride, 0xEE);
+      for (std::size_t c = 0; c < s.n; ++c)
+        for (std::size_t kk = 0; kk < s.k; ++kk) w_t[kk * stride + c] = static_cast<std::uint8_t>(w[c * s.k + kk]);
+      std::vector<std::int32_t> row_major(s.m * s.n), k_major(s.m * s.n);
+      gather_gemm(*prepared, a.data(), w.data(), s.m, s.n, s.k, row_major.data());
+      gather_gemm_k_major(*prepared, a.data(), w_t.data(), stride, s.m, s.n, s.k, k_major.data());
+      ASSERT_EQ(k_major, row_major) << name << " " << s.m << "x" << s.n << "x" << s.k;
+      EXPECT_EQ(row_major, approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k)) << name;
+    }
+  }
+  const auto prepared = shared_gather_table(approx::load_multiplier("mitchell").data());
+  std::vector<std::int8_t> a(8, 1);
+  std::vector<std::uint8_t> w_t(8 * 128, 1);
+  std::vector<std::int32_t> out(70);
+  EXPECT_THROW(gather_gemm_k_major(*prepared, a.data(), w_t.data(), 100, 1, 70, 8, out.data()), ConfigError);
+  EXPECT_THROW(gather_gemm_k_major(*prepared, a.data(), w_t.data(), 64, 1, 70, 8, out.data()), ConfigError);
 }
 
 TEST(ApproxGemm, SupportsSaysWhy) {

@@ -151,6 +151,12 @@ inline std::vector<approx::Conv2dShape> conv_shapes() {
     s.kernel_height = 3; s.kernel_width = 3; s.pad_h = 1; s.pad_w = 1;
     shapes.push_back(s);
   }
+  {
+    approx::Conv2dShape s;  // padding wider than the input: whole taps and output rows read only padding
+    s.batch = 2; s.in_channels = 2; s.in_height = 1; s.in_width = 2; s.out_channels = 1;
+    s.kernel_height = 2; s.kernel_width = 3; s.stride_w = 2; s.pad_h = 2; s.pad_w = 3;
+    shapes.push_back(s);
+  }
   return shapes;
 }
 
