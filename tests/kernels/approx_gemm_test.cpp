@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <iostream>
 #include <random>
 #include <string>
 #include <tuple>
@@ -236,27 +237,45 @@ TEST(ApproxConv2d, CpuTwinEqualsGolden) {
 namespace tessera::kernels {
 namespace {
 
-TEST(Int8Gemm, EqualsNaiveOnOddShapesIncludingWraparound) {
+// Every core this build and machine have (AMX tiles, AVX-512 VNNI, the plain loop) against the
+// naive sum, modulo 2^32: shapes that are no multiple of any tile (8 / 32 rows, 32 columns, 4 / 64
+// steps), A read in place and copied, and sums that pass 2^31 (extreme codes at K = 70,000).
+TEST(Int8Gemm, EveryCoreEqualsNaiveOnOddShapesIncludingWraparound) {
   std::mt19937 gen(5);
   std::uniform_int_distribution<int> u(0, 255), s(-128, 127);
-  for (auto [m, n, k] : {std::tuple<std::size_t, std::size_t, std::size_t>{1, 1, 1}, {9, 33, 7}, {17, 65, 64},
-                         {8, 32, 4099}}) {
-    std::vector<std::uint8_t> a(m * k);
-    std::vector<std::int8_t> b(n * k);
-    for (auto& x : a) x = static_cast<std::uint8_t>(u(gen));
-    for (auto& x : b) x = static_cast<std::int8_t>(s(gen));
-    std::vector<std::uint32_t> offset(n);
-    for (auto& x : offset) x = static_cast<std::uint32_t>(gen());
-    std::vector<std::int32_t> got(m * n);
-    gemm_u8s8_i32(a.data(), b.data(), m, n, k, got.data(), offset.data());
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t c = 0; c < n; ++c) {
-        std::int64_t sum = 0;
-        for (std::size_t i = 0; i < k; ++i) sum += static_cast<std::int64_t>(a[r * k + i]) * b[c * k + i];
-        const auto want = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) - offset[c]);
-        ASSERT_EQ(got[r * n + c], want) << m << "x" << n << "x" << k;
-      }
+  int cores_run = 0;
+  for (const Int8Core core : {Int8Core::amx, Int8Core::vnni, Int8Core::portable}) {
+    if (!int8_core_available(core)) {
+      EXPECT_THROW(gemm_u8s8_i32_on(core, nullptr, nullptr, 1, 1, 1, nullptr), ConfigError);
+      continue;
+    }
+    ++cores_run;
+    std::cout << "[ core     ] " << (core == Int8Core::amx ? "amx" : core == Int8Core::vnni ? "vnni" : "portable") << "\n";
+    for (auto [m, n, k, extreme] : {std::tuple<std::size_t, std::size_t, std::size_t, bool>{1, 1, 1, false},
+                                    {9, 33, 7, false}, {17, 65, 64, false}, {8, 32, 4099, false}, {32, 32, 128, false},
+                                    {33, 31, 65, false}, {64, 64, 192, false}, {3, 2, 70000, true}}) {
+      std::vector<std::uint8_t> a(m * k);
+      std::vector<std::int8_t> b(n * k);
+      for (auto& x : a) x = extreme ? std::uint8_t{255} : static_cast<std::uint8_t>(u(gen));
+      for (auto& x : b) x = extreme ? std::int8_t{127} : static_cast<std::int8_t>(s(gen));
+      std::vector<std::uint32_t> offset(n);
+      for (auto& x : offset) x = static_cast<std::uint32_t>(gen());
+      std::vector<std::int32_t> got(m * n);
+      gemm_u8s8_i32_on(core, a.data(), b.data(), m, n, k, got.data(), offset.data());
+      for (std::size_t r = 0; r < m; ++r)
+        for (std::size_t c = 0; c < n; ++c) {
+          std::int64_t sum = 0;
+          for (std::size_t i = 0; i < k; ++i) sum += static_cast<std::int64_t>(a[r * k + i]) * b[c * k + i];
+          if (extreme) {
+            ASSERT_GT(sum, std::int64_t{1} << 31);
+          }
+          const auto want = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) - offset[c]);
+          ASSERT_EQ(got[r * n + c], want) << "core " << static_cast<int>(core) << " " << m << "x" << n << "x" << k;
+        }
+    }
   }
+  EXPECT_GE(cores_run, 1);
+  EXPECT_TRUE(int8_core_available(int8_gemm_core()));
 }
 
 }  // namespace
