@@ -3,8 +3,8 @@
 // layer shapes again and again; fresh buffers cost page faults and zeroing on every call (9-12 %
 // of a conv layer on the gather path, measured with perf). Each slot is one buffer of the calling
 // thread (the kernels ask for them outside their parallel regions), grown to the largest request
-// and kept; contents are unspecified on return, so callers write every byte they read, padding
-// included.
+// and kept (above 256 MiB only until a request needs less than a quarter of it); contents are
+// unspecified on return, so callers write every byte they read, padding included.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>

@@ -46,6 +46,19 @@ TEST(Scratch, ASlotKeepsItsMemoryAndIsAligned) {
   EXPECT_NE(elsewhere, static_cast<void*>(grown));  // each thread has its own slots
 }
 
+TEST(Scratch, AHugeSlotIsGivenBackToTheNextSmallRequest) {
+  const std::size_t huge = std::size_t{300} << 20, small = std::size_t{1} << 20;
+  scratch_bytes(ScratchSlot::gather_rows, huge);
+  const std::size_t with_huge = scratch_bytes_held();
+  scratch_bytes(ScratchSlot::gather_rows, small);
+  EXPECT_GE(with_huge - scratch_bytes_held(), huge - 2 * small);
+  const std::size_t kept = std::size_t{100} << 20;  // below the limit a slot keeps its size
+  scratch_bytes(ScratchSlot::gather_rows, kept);
+  const std::size_t with_kept = scratch_bytes_held();
+  scratch_bytes(ScratchSlot::gather_rows, small);
+  EXPECT_EQ(scratch_bytes_held(), with_kept);
+}
+
 TEST(Scratch, EveryApproxPathIgnoresWhatTheSlotsHeld) {
   struct Shape {
     std::size_t m, n, k;
