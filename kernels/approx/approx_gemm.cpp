@@ -14,6 +14,7 @@
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
+#include "kernels/common/transpose.h"
 
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
 #include "kernels/approx/cuda/approx_gemm_cuda.h"
@@ -98,62 +99,6 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
       out);
 }
 
-// im2col of group g: row (b, y, x), column (ci, ky, kx); taps outside the input feed activation
-// code 0, as golden. Rows whose receptive field lies inside the input (most of a layer) copy
-// without per-tap bounds checks.
-void im2col_group(const std::int8_t* input, const approx::Conv2dShape& s, std::size_t g, std::int8_t* cols) {
-  const std::size_t ho = s.out_height(), wo = s.out_width(), pixels = ho * wo, rows = s.batch * pixels;
-  const std::size_t cin_g = s.in_channels / s.groups, cout_g = s.out_channels / s.groups, k = s.depth();
-  const auto fits = [](std::size_t out, std::size_t stride, std::size_t pad, std::size_t dilation, std::size_t taps,
-                       std::size_t size) {
-    const std::size_t first = out * stride, last = first + (taps - 1) * dilation;  // before the pad shift
-    return first >= pad && last - pad < size;
-  };
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
-  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
-    const std::size_t b = static_cast<std::size_t>(r) / pixels;
-    const std::size_t y = (static_cast<std::size_t>(r) % pixels) / wo;
-    const std::size_t x = static_cast<std::size_t>(r) % wo;
-    std::int8_t* dst = cols + static_cast<std::size_t>(r) * k;
-    const std::int8_t* channels = input + (b * s.in_channels + g * cin_g) * s.in_height * s.in_width;
-    if (fits(y, s.stride_h, s.pad_h, s.dilation_h, s.kernel_height, s.in_height) &&
-        fits(x, s.stride_w, s.pad_w, s.dilation_w, s.kernel_width, s.in_width)) {
-      const std::size_t corner = (y * s.stride_h - s.pad_h) * s.in_width + (x * s.stride_w - s.pad_w);
-      if (s.kernel_width == 3 && s.dilation_w == 1) {  // the common 3x3 tap row as three fixed moves
-        for (std::size_t ci = 0; ci < cin_g; ++ci) {
-          const std::int8_t* base = channels + ci * s.in_height * s.in_width + corner;
-          for (std::size_t ky = 0; ky < s.kernel_height; ++ky, dst += 3) {
-            const std::int8_t* src = base + ky * s.dilation_h * s.in_width;
-            dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
-          }
-        }
-        continue;
-      }
-      for (std::size_t ci = 0; ci < cin_g; ++ci) {
-        const std::int8_t* base = channels + ci * s.in_height * s.in_width + corner;
-        for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
-          const std::int8_t* src = base + ky * s.dilation_h * s.in_width;
-          for (std::size_t kx = 0; kx < s.kernel_width; ++kx) *dst++ = src[kx * s.dilation_w];
-        }
-      }
-      continue;
-    }
-    for (std::size_t ci = 0; ci < cin_g; ++ci) {
-      const std::int8_t* plane = channels + ci * s.in_height * s.in_width;
-      for (std::size_t ky = 0; ky < s.kernel_height; ++ky) {
-        const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(y * s.stride_h + ky * s.dilation_h) -
-                                  static_cast<std::ptrdiff_t>(s.pad_h);
-        for (std::size_t kx = 0; kx < s.kernel_width; ++kx) {
-          const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(x * s.stride_w + kx * s.dilation_w) -
-                                    static_cast<std::ptrdiff_t>(s.pad_w);
-          const bool inside = iy >= 0 && ix >= 0 && iy < static_cast<std::ptrdiff_t>(s.in_height) &&
-                              ix < static_cast<std::ptrdiff_t>(s.in_width);
-          *dst++ = inside ? plane[static_cast<std::size_t>(iy) * s.in_width + static_cast<std::size_t>(ix)] : 0;
-        }
-      }
-    }
-  }
-}
 
 
 // Few output columns (a conv layer's channels): the gather path lets the weights select table
@@ -161,7 +106,8 @@ void im2col_group(const std::int8_t* input, const approx::Conv2dShape& s, std::s
 // table (same entries, table(a, w) = transposed(w, a)).
 bool gather_runs_transposed(std::size_t m, std::size_t n) { return 2 * n < m; }
 
-// im2col of group g written k-major, the layout the gather path's lookups read:
+// im2col of group g written k-major (the layout the gather path's lookups read; the other paths
+// transpose it):
 // dst[kk * stride + col], kk = (ci, ky, kx), col = (b, y, x); taps outside the input read code 0,
 // as golden; columns [rows, stride) are written as 0. Per tap and output row, the pixels of a
 // stride-1 conv are one run of an input row (copied whole).
@@ -358,7 +304,7 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
     // The transposed problem straight from a k-major im2col; its result (channel x pixel) is
     // the output's layout already (with one image, written in place).
     const std::size_t stride = (rows + 63) / 64 * 64;
-    std::uint8_t* cols_t = scratch_buffer<std::uint8_t>(ScratchSlot::conv_columns, k * stride);
+    std::uint8_t* cols_t = scratch_buffer<std::uint8_t>(ScratchSlot::conv_columns_k_major, k * stride);
     std::int32_t* out_t = s.batch == 1 ? nullptr : scratch_buffer<std::int32_t>(ScratchSlot::conv_output, cout_g * rows);
     for (std::size_t g = 0; g < s.groups; ++g) {
       im2col_group_k_major(input, s, g, cols_t, stride);
@@ -373,19 +319,20 @@ std::vector<std::int32_t> approx_conv2d(Backend backend, const ApproxPlan& plan,
     }
     return out;
   }
+  // Otherwise the GEMM reads the im2col row by row: written k-major (whole runs of input rows) and
+  // transposed in tiles, which is several times faster than gathering each row's taps.
+  const std::uint64_t work = std::uint64_t{rows} * k * cout_g;
+  const std::size_t stride = (rows + 15) / 16 * 16;
+  std::uint8_t* cols_t = scratch_buffer<std::uint8_t>(ScratchSlot::conv_columns_k_major, k * stride);
   std::int8_t* cols = scratch_buffer<std::int8_t>(ScratchSlot::conv_columns, rows * k);
   std::int32_t* gemm_out = scratch_buffer<std::int32_t>(ScratchSlot::conv_output, rows * cout_g);
   for (std::size_t g = 0; g < s.groups; ++g) {
-    im2col_group(input, s, g, cols);
-    const std::int8_t* wg = weight + g * cout_g * k;
-    approx_gemm_cpu(plan, cols, wg, rows, cout_g, k, gemm_out);
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{rows} * k * cout_g))
-    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(rows); ++r) {
-      const std::size_t b = static_cast<std::size_t>(r) / pixels;
-      const std::size_t p = static_cast<std::size_t>(r) % pixels;
-      for (std::size_t co = 0; co < cout_g; ++co) {
-        out[((b * s.out_channels) + g * cout_g + co) * pixels + p] = gemm_out[static_cast<std::size_t>(r) * cout_g + co];
-      }
+    im2col_group_k_major(input, s, g, cols_t, stride);
+    transpose_bytes(cols_t, stride, k, rows, reinterpret_cast<std::uint8_t*>(cols), k, work);
+    approx_gemm_cpu(plan, cols, weight + g * cout_g * k, rows, cout_g, k, gemm_out);
+    for (std::size_t b = 0; b < s.batch; ++b) {  // (pixel, channel) -> the output's (channel, pixel)
+      transpose_int32(gemm_out + b * pixels * cout_g, cout_g, pixels, cout_g,
+                      out.data() + (b * s.out_channels + g * cout_g) * pixels, pixels, work);
     }
   }
   return out;

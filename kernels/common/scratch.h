@@ -22,6 +22,7 @@ enum class ScratchSlot : unsigned {
   gather_masks,
   transposed_output,
   conv_columns,
+  conv_columns_k_major,
   conv_output,
   count
 };
