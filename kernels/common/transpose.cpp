@@ -69,10 +69,12 @@ void transpose16x16(const std::int32_t* src, std::size_t src_stride, std::int32_
 }
 #endif
 
-}  // namespace
-
-void transpose_bytes(const std::uint8_t* src, std::size_t src_stride, std::size_t rows, std::size_t cols,
-                     std::uint8_t* dst, std::size_t dst_stride, std::uint64_t work) {
+// In kTile x kTile tiles; whole tiles by `whole_tile` when there is one (SIMD), the rest element
+// by element.
+template <class T>
+void transpose_tiled(const T* src, std::size_t src_stride, std::size_t rows, std::size_t cols, T* dst,
+                     std::size_t dst_stride, std::uint64_t work,
+                     void (*whole_tile)(const T*, std::size_t, T*, std::size_t)) {
   constexpr std::size_t kTile = 16;
   const std::size_t col_tiles = (cols + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
@@ -80,12 +82,10 @@ void transpose_bytes(const std::uint8_t* src, std::size_t src_stride, std::size_
     const std::size_t c0 = static_cast<std::size_t>(ct) * kTile, c1 = std::min(cols, c0 + kTile);
     for (std::size_t r0 = 0; r0 < rows; r0 += kTile) {
       const std::size_t r1 = std::min(rows, r0 + kTile);
-#if defined(__SSE2__)
-      if (r1 - r0 == kTile && c1 - c0 == kTile) {
-        transpose16x16(src + r0 * src_stride + c0, src_stride, dst + c0 * dst_stride + r0, dst_stride);
+      if (whole_tile != nullptr && r1 - r0 == kTile && c1 - c0 == kTile) {
+        whole_tile(src + r0 * src_stride + c0, src_stride, dst + c0 * dst_stride + r0, dst_stride);
         continue;
       }
-#endif
       for (std::size_t c = c0; c < c1; ++c) {
         for (std::size_t r = r0; r < r1; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
       }
@@ -93,26 +93,27 @@ void transpose_bytes(const std::uint8_t* src, std::size_t src_stride, std::size_
   }
 }
 
+#if defined(__SSE2__)
+constexpr void (*kByteTile)(const std::uint8_t*, std::size_t, std::uint8_t*, std::size_t) = transpose16x16;
+#else
+constexpr void (*kByteTile)(const std::uint8_t*, std::size_t, std::uint8_t*, std::size_t) = nullptr;
+#endif
+#if defined(__AVX512F__)
+constexpr void (*kInt32Tile)(const std::int32_t*, std::size_t, std::int32_t*, std::size_t) = transpose16x16;
+#else
+constexpr void (*kInt32Tile)(const std::int32_t*, std::size_t, std::int32_t*, std::size_t) = nullptr;
+#endif
+
+}  // namespace
+
+void transpose_bytes(const std::uint8_t* src, std::size_t src_stride, std::size_t rows, std::size_t cols,
+                     std::uint8_t* dst, std::size_t dst_stride, std::uint64_t work) {
+  transpose_tiled(src, src_stride, rows, cols, dst, dst_stride, work, kByteTile);
+}
+
 void transpose_int32(const std::int32_t* src, std::size_t src_stride, std::size_t rows, std::size_t cols,
                      std::int32_t* dst, std::size_t dst_stride, std::uint64_t work) {
-  constexpr std::size_t kTile = 16;
-  const std::size_t col_tiles = (cols + kTile - 1) / kTile;
-#pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_tiles); ++ct) {
-    const std::size_t c0 = static_cast<std::size_t>(ct) * kTile, c1 = std::min(cols, c0 + kTile);
-    for (std::size_t r0 = 0; r0 < rows; r0 += kTile) {
-      const std::size_t r1 = std::min(rows, r0 + kTile);
-#if defined(__AVX512F__)
-      if (r1 - r0 == kTile && c1 - c0 == kTile) {
-        transpose16x16(src + r0 * src_stride + c0, src_stride, dst + c0 * dst_stride + r0, dst_stride);
-        continue;
-      }
-#endif
-      for (std::size_t c = c0; c < c1; ++c) {
-        for (std::size_t r = r0; r < r1; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
-      }
-    }
-  }
+  transpose_tiled(src, src_stride, rows, cols, dst, dst_stride, work, kInt32Tile);
 }
 
 }  // namespace tessera::kernels
