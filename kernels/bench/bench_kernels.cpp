@@ -31,6 +31,7 @@
 #include "golden/optical/quantizer.h"
 #include "kernels/approx/approx_gemm.h"
 #include "kernels/bench/ratio_table.h"
+#include "kernels/common/int8_gemm.h"
 #include "kernels/mx/mx_ops.h"
 #include "kernels/optical/optical_gemm.h"
 #if defined(TESSERA_KERNELS_HAVE_CUDA)
@@ -99,6 +100,15 @@ void set_rate(benchmark::State& state, const char* unit, double per_iteration, c
 // Rates per wall-clock second (default), or per CPU second of the process (--tessera_time=cpu):
 // on a shared machine a single-threaded run is then not charged for the time it was descheduled.
 bool g_cpu_time = false;
+
+std::string int8_core_text() {
+  switch (tessera::kernels::int8_gemm_core()) {
+    case tessera::kernels::Int8Core::amx: return "amx (AMX-INT8 tiles)";
+    case tessera::kernels::Int8Core::vnni: return "vnni (AVX-512 vpdpbusd)";
+    case tessera::kernels::Int8Core::portable: return "portable loop";
+  }
+  return "?";
+}
 
 benchmark::internal::Benchmark* add(const std::string& name, std::function<void(benchmark::State&)> body) {
   benchmark::internal::Benchmark* b =
@@ -443,6 +453,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::AddCustomContext("omp_threads", std::to_string(omp_get_max_threads()));
   benchmark::AddCustomContext("rate_per", g_cpu_time ? "process CPU second" : "wall-clock second");
+  benchmark::AddCustomContext("int8_core", int8_core_text());
   register_all(sizes);
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -453,6 +464,7 @@ int main(int argc, char** argv) {
   std::cout << "\n";
   kernels::bench::RatioTable table = kernels::bench::build_ratio_table(reporter.measurements, omp_get_max_threads());
   if (g_cpu_time) table.rate_per = "process CPU second";
+  table.int8_core = int8_core_text();
   kernels::bench::print_ratio_table(std::cout, table);
   benchmark::Shutdown();
   return 0;

@@ -32,6 +32,9 @@ TEST(BenchKernelsCommand, PrintsAndWritesTheRatioTableForEveryKernel) {
   const nlohmann::json table = nlohmann::json::parse(in);
   EXPECT_EQ(table.at("threads").get<int>(), 1);
   EXPECT_EQ(table.at("rate_per").get<std::string>(), "wall-clock second");
+  const std::string core = table.at("int8_core").get<std::string>();  // which integer GEMM ran
+  EXPECT_TRUE(core.rfind("amx", 0) == 0 || core.rfind("vnni", 0) == 0 || core.rfind("portable", 0) == 0) << core;
+  EXPECT_NE(r.out.find("integer GEMM core"), std::string::npos) << r.out;
   EXPECT_GT(table.at("lookup_rate").get<double>(), 0.0);
   std::set<std::string> kernels;
   for (const nlohmann::json& row : table.at("rows")) {

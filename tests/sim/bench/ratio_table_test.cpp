@@ -17,7 +17,7 @@ using kernels::bench::Measurement;
 using kernels::bench::RatioRow;
 
 Measurement measured(const std::string& label, double rate, const std::string& unit = "MAC/s") {
-  return {"BM_" + label, label, unit, rate};
+  return {"BM_" + label, label, unit, rate, ""};
 }
 
 const RatioRow& row_of(const kernels::bench::RatioTable& table, const std::string& family, const std::string& variant) {
