@@ -187,7 +187,7 @@ void print_ratio_table(std::ostream& out, const RatioTable& table) {
                 table.threads, table.rate_per.c_str(),
                 table.lookup_rate > 0 ? rate_text(table.lookup_rate, "/s").c_str() : "not measured");
   out << line;
-  if (!table.int8_core.empty()) out << "integer GEMM core (exact and bit-plane paths, gather's linear part): " << table.int8_core << "\n";
+  if (!table.int8_core.empty()) out << "integer GEMM core (approx exact / bit-plane paths and linear part, optical codes): " << table.int8_core << "\n";
   if (table.gpu_lookup_rate > 0) {
     std::snprintf(line, sizeof line, "cuda_ rows: (a) is cuBLAS FP32 GEMM, (c) lookups from a 128 KiB shared-memory table: %s\n",
                   rate_text(table.gpu_lookup_rate, "/s").c_str());
