@@ -27,7 +27,8 @@ template <class ActivationPlane, class WeightPlane>
 void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n, std::size_t k,
                         std::size_t planes, const std::uint8_t* shift, ActivationPlane activation_plane,
                         WeightPlane weight_plane, std::int32_t* out) {
-  // Whole 4-byte groups per plane, so that the GEMM reads ax in place (one plane: the GEMM pads).
+  // Whole 4-byte groups, so that the VNNI core reads ax in place (one plane: the GEMM pads; the AMX
+  // core copies it unless rows are whole 64-byte tile rows and M whole 32-row blocks).
   const std::size_t kx = planes == 1 ? k : (k * planes + 3) / 4 * 4;
   // Reused scratch (kernels/common/scratch.h): every byte is written below, the padding too.
   std::uint8_t* ax = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * kx);
