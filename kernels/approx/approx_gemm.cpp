@@ -99,8 +99,6 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
       out);
 }
 
-
-
 // Few output columns (a conv layer's channels): the gather path lets the weights select table
 // columns and sweeps the many activations, i.e. runs the transposed problem on the transposed
 // table (same entries, table(a, w) = transposed(w, a)).
@@ -256,10 +254,7 @@ void approx_gemm_cpu(const ApproxPlan& plan, const std::int8_t* activations, con
     if (gather_runs_transposed(m, n)) {  // then the result is transposed back
       std::int32_t* out_t = scratch_buffer<std::int32_t>(ScratchSlot::transposed_output, n * m);
       gather_gemm(*plan.gather_by_weight(), weights, activations, n, m, k, out_t);
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
-      for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-        for (std::size_t c = 0; c < n; ++c) out[static_cast<std::size_t>(r) * n + c] = out_t[c * m + static_cast<std::size_t>(r)];
-      }
+      transpose_int32(out_t, m, n, m, out, n, std::uint64_t{m} * n * k);
     } else {
       gather_gemm(*plan.gather_by_activation(), activations, weights, m, n, k, out);
     }
