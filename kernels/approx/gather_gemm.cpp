@@ -238,6 +238,42 @@ void residual_pass(const RowSplit& split, bool two_planes, const std::int8_t* co
   }
 }
 
+// The split's exception rows (row_split.h): out[r][c] += 256 * sum high(a[r][k], w[c][k]) over
+// the steps where a[r][k] is an exception code. Per row, those steps are listed first (a scan of
+// the row's K codes), then each 64-column chunk sums their high bytes as the passes above do.
+void exception_pass(const RowSplit& split, const std::int8_t* a, const std::uint8_t* wt, std::size_t np, std::size_t m,
+                    std::size_t n, std::size_t k, std::int32_t* out) {
+  std::array<bool, 256> is_exception{};
+  for (const std::uint8_t code : split.exception_rows) is_exception[code] = true;
+  const __m512i zero = _mm512_setzero_si512();
+#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
+  {
+    std::vector<std::uint32_t> hits;
+#pragma omp for schedule(dynamic, 16)
+    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+      const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
+      hits.clear();
+      for (std::size_t kk = 0; kk < k; ++kk) {
+        if (is_exception[static_cast<std::uint8_t>(row[kk])]) hits.push_back(static_cast<std::uint32_t>(kk));
+      }
+      std::int32_t* out_row = out + static_cast<std::size_t>(r) * n;
+      for (std::size_t c0 = 0; c0 < n; c0 += 64) {
+        for (std::size_t h0 = 0; h0 < hits.size(); h0 += kStepBlock) {
+          ColumnSums sums{zero, zero, zero, zero};
+          for (std::size_t h = h0; h < std::min(hits.size(), h0 + kStepBlock); ++h) {
+            const std::size_t kk = hits[h];
+            const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0);
+            __m512i t[4];
+            load_row(split.high.data(), row[kk], t);
+            add_bytes(sums.raw_high, sums.odd_high, lookup64(t, idx, quarter_masks(idx)));
+          }
+          fold64(sums, out_row + c0, std::min<std::size_t>(64, n - c0));
+        }
+      }
+    }
+  }
+}
+
 // out = the split's linear part + sum_k offset(a[r][k]), modulo 2^32.
 void linear_part(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
                  std::size_t k, std::int32_t* out) {
@@ -275,8 +311,9 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   linear_part(split, a, w, m, n, k, out);
   if (split.rows_with_planes(0) == 256) return;
   // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
-  // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros.
-  const bool two_planes = split.rows_with_planes(2) > 0;
+  // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros. With
+  // exception rows, every step runs one plane and the exceptions' high bytes come after.
+  const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::uint64_t* masks = two_planes ? bit6_masks(wt, k * np, work) : nullptr;
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
@@ -300,6 +337,7 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
       }
     }
   }
+  if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
 }
 #endif
 

@@ -14,12 +14,15 @@ namespace tessera::kernels {
 namespace {
 
 // Estimated cost per product, in units of a 2-plane lookup. The gather kernel runs every step at
-// the table's widest row (gather_gemm.cpp), so a table costs its widest row: one byte plane is 2
-// vpermt2b and a blend instead of 8 masked vpermb, with half the accumulate work (measured ~25 vs
-// ~16 G products/s on one core); each GEMM term is one more pass of the integer GEMM, ~14x faster
-// than the 2-plane gather (0.07).
+// the table's widest row (gather_gemm.cpp), so a table costs its widest row: one byte plane is 4
+// masked vpermb instead of 8, with half the accumulate work (measured ~25 vs ~16 G products/s on
+// one core); each GEMM term is one more pass of the integer GEMM, ~14x faster than the 2-plane
+// gather (0.07).
 constexpr double kPlaneCost[3] = {0.0, 0.65, 1.0};
 constexpr double kGemmTermCost = 0.07;
+// One plane plus exception rows: each row's share of uniform codes (1/256) costs about a two-plane
+// lookup's worth; rounded up for the scan of the activations.
+constexpr double kExceptionRowCost = 0.01;
 
 constexpr std::int64_t kMaxResidual = 0xFFFF;
 
@@ -119,20 +122,26 @@ RowSplit split_table_rows(const std::int16_t* lut) {
   const Basis basis = error_basis(lut);
   std::array<RowFit, 256> best_fits{};
   int best_terms = 0;
+  bool best_with_exceptions = false;
   double best_cost = std::numeric_limits<double>::infinity();
   for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
     const Eigen::MatrixXd inverse = pseudo_inverse(basis, terms);
     std::array<RowFit, 256> fits{};
     int widest = 0;
+    std::size_t two_plane_rows = 0;
     for (std::size_t a = 0; a < 256; ++a) {
       fits[a] = fit_row(lut + (a << 8), basis, terms, inverse);
       widest = std::max(widest, planes_for(fits[a].range));
+      two_plane_rows += planes_for(fits[a].range) == 2;
     }
-    const double cost = kGemmTermCost * terms + kPlaneCost[widest];
+    const bool with_exceptions = two_plane_rows > 0 && two_plane_rows <= kMaxExceptionRows;
+    const double cost = kGemmTermCost * terms + (with_exceptions ? kPlaneCost[1] + kExceptionRowCost * static_cast<double>(two_plane_rows)
+                                                                 : kPlaneCost[widest]);
     if (cost < best_cost) {
       best_cost = cost;
       best_terms = terms;
       best_fits = fits;
+      best_with_exceptions = with_exceptions;
     }
   }
 
@@ -148,6 +157,7 @@ RowSplit split_table_rows(const std::int16_t* lut) {
     if (fit.range > kMaxResidual) throw std::logic_error("split_table_rows: residual range above 16 bits");
     split.offset[a] = static_cast<std::int32_t>(fit.low);
     split.planes[a] = static_cast<std::uint8_t>(planes_for(fit.range));
+    if (best_with_exceptions && split.planes[a] == 2) split.exception_rows.push_back(static_cast<std::uint8_t>(a));
     for (int j = 0; j < best_terms; ++j) split.coefficient[static_cast<std::size_t>(j)][a] = static_cast<std::int8_t>(fit.c[static_cast<std::size_t>(j)]);
     for (std::size_t b = 0; b < 256; ++b) {
       std::int64_t v = lut[(a << 8) | b] - fit.low;

@@ -17,6 +17,7 @@
 namespace tessera::kernels {
 
 inline constexpr int kMaxSplitTerms = 3;
+inline constexpr std::size_t kMaxExceptionRows = 8;
 
 struct RowSplit {
   int terms = 0;  // basis functions in use, 0 .. kMaxSplitTerms
@@ -25,6 +26,10 @@ struct RowSplit {
   std::array<std::int32_t, 256> offset{};                                  // [uint8(a)]
   std::array<std::uint8_t, 256> planes{};  // bytes row a's residual needs: 0 (constant), 1 or 2
   std::vector<std::uint8_t> low, high;     // the residual's bytes, entry (uint8(a) << 8) | uint8(b)
+  // When only a few rows need two planes (DRUM4 and DRUM6: code -128 alone): their codes. The
+  // kernel then looks up one plane for every row and adds 256 * high of these rows separately, per
+  // step where an activation holds one of these codes (rare: symmetric int8 data never holds -128).
+  std::vector<std::uint8_t> exception_rows;
 
   std::int32_t residual(std::size_t index) const { return low[index] | (high[index] << 8); }
   // Rows (of 256) whose residual needs this many byte planes.
@@ -33,7 +38,8 @@ struct RowSplit {
 
 // Splits the 65,536-entry table (entry (uint8(a) << 8) | uint8(b)). The number of terms is the
 // one with the least estimated cost per product: the widest row's planes (the kernel runs every
-// step at that width) plus one integer-GEMM pass per term. Throws std::logic_error if the rebuilt table differs
+// step at that width), or one plane when at most kMaxExceptionRows rows need two (exception_rows),
+// plus one integer-GEMM pass per term. Throws std::logic_error if the rebuilt table differs
 // (a bug, never an input problem: any int16 table splits, at worst as 2 planes and slope 0).
 RowSplit split_table_rows(const std::int16_t* lut);
 

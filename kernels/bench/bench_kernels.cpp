@@ -166,9 +166,9 @@ approx::MultiplierTable bench_multiplier(const std::string& name) {
 void add_approx(const BenchSizes& z) {
   struct Case { const char* table; bool force_gather; GemmShape shape; };
   const GemmShape conv = conv_gemm(z.conv);
-  const Case cases[] = {{"mul8s_1L2H", false, z.gemm}, {"mitchell", false, z.gemm}, {"exact", false, z.gemm},
-                        {"trunc4", false, z.gemm},     {"bam_h2_v0", false, z.gemm}, {"random_int16", true, z.gemm},
-                        {"exact", false, conv},        {"mul8s_1L2H", false, conv}};
+  const Case cases[] = {{"mul8s_1L2H", false, z.gemm}, {"mitchell", false, z.gemm},  {"drum4", false, z.gemm},
+                        {"exact", false, z.gemm},      {"trunc4", false, z.gemm},    {"bam_h2_v0", false, z.gemm},
+                        {"random_int16", true, z.gemm}, {"exact", false, conv},      {"mul8s_1L2H", false, conv}};
   for (const Case& c : cases) {
     add(std::string("BM_approx_gemm/") + c.table + (c.force_gather ? "/forced_gather/" : "/") + c.shape.text(),
         [c](benchmark::State& state) {

@@ -2,6 +2,7 @@
 // parametric designs, shapes that are no multiple of any tile, K up to 4096, extreme operands.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <random>
@@ -164,6 +165,38 @@ TEST(ApproxGemm, GatherAtDeepestKWrapsExactly) {
       }
       const auto expected = approx::approx_gemm(table, a.data(), w.data(), m, n, k);
       ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), m, n, k), expected) << "seed " << seed;
+    }
+  }
+}
+
+// A table whose rows all fit one byte plane but a few (the split's exception rows): one plane
+// for every step, the exceptions' high bytes added per step that holds one of their codes. Codes
+// at random (sparse hits), rows where every other step is an exception code (dense hits, several
+// blocks of them), chunks that end inside 64 columns, and the transposed orientation (few columns).
+TEST(ApproxGemm, GatherExceptionRowsEqualGolden) {
+  const std::int8_t exceptional[] = {-128, -3, 77};
+  std::mt19937 gen(5);
+  std::uniform_int_distribution<int> any(-32768, 32767);
+  std::vector<std::int16_t> products(approx::kTableEntries);
+  for (std::size_t i = 0; i < products.size(); ++i) {
+    const int a = approx::port_a_of(i), b = approx::port_b_of(i);
+    const bool bumpy = std::find(std::begin(exceptional), std::end(exceptional), a) != std::end(exceptional);
+    products[i] = static_cast<std::int16_t>(bumpy ? any(gen) : a * b + (b & 7));
+  }
+  const approx::MultiplierTable table("exception rows", products);
+  const auto prepared = shared_gather_table(table.data());
+  ASSERT_EQ(prepared->split.exception_rows.size(), 3u);
+  const ApproxPlan gather(table, /*allow_structured=*/false);
+  for (const Shape& s : {Shape{37, 130, 1000}, Shape{300, 20, 515}, Shape{1, 64, 4099}}) {
+    for (const bool dense : {false, true}) {
+      auto a = random_codes(s.m * s.k, 21);
+      const auto w = random_codes(s.n * s.k, 22);
+      if (dense) {
+        for (std::size_t i = 0; i < a.size(); i += 2) a[i] = exceptional[(i / 2) % 3];
+      }
+      const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
+      ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), s.m, s.n, s.k), expected)
+          << s.m << "x" << s.n << "x" << s.k << (dense ? " dense" : " sparse");
     }
   }
 }

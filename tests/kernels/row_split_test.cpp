@@ -2,6 +2,7 @@
 // entries of every table, adversarial tables included, and the plane counts the speed relies on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -37,7 +38,10 @@ void expect_split_rebuilds(const std::vector<std::int16_t>& lut, const std::stri
     }
     const int needed = largest == 0 ? 0 : largest <= 0xFF ? 1 : 2;
     ASSERT_EQ(split.planes[a], needed) << what << ": row " << a;
+    const bool listed = std::find(split.exception_rows.begin(), split.exception_rows.end(), a) != split.exception_rows.end();
+    ASSERT_EQ(listed, !split.exception_rows.empty() && needed == 2) << what << ": row " << a << " as an exception";
   }
+  ASSERT_LE(split.exception_rows.size(), kMaxExceptionRows) << what;
 }
 
 class RowSplitAllTables : public ::testing::TestWithParam<std::string> {};
@@ -74,6 +78,16 @@ TEST(RowSplit, StructureItReliesOn) {
   const approx::MultiplierTable evo = approx::load_multiplier("mul8s_1L2H");
   const RowSplit evo_split = split_table_rows(evo.data());
   EXPECT_EQ(evo_split.rows_with_planes(2), 0u);
+  EXPECT_TRUE(evo_split.exception_rows.empty());
+  // DRUM4 fits one plane at two terms but for code -128: it runs as one plane plus that exception.
+  const approx::MultiplierTable drum4 = approx::load_multiplier("drum4");
+  const RowSplit drum4_split = split_table_rows(drum4.data());
+  EXPECT_EQ(drum4_split.exception_rows, std::vector<std::uint8_t>{0x80});
+  EXPECT_EQ(drum4_split.rows_with_planes(2), 1u);
+  // Mitchell's two-plane rows are too many for exceptions.
+  const RowSplit mitchell_split = split_table_rows(approx::load_multiplier("mitchell").data());
+  EXPECT_TRUE(mitchell_split.exception_rows.empty());
+  EXPECT_GT(mitchell_split.rows_with_planes(2), kMaxExceptionRows);
 }
 
 }  // namespace
