@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -377,8 +378,22 @@ constexpr std::size_t kPortableColumns = 512;
 
 }  // namespace
 
-GatherTable::GatherTable(const std::int16_t* entries)
-    : lut(entries, entries + approx::kTableEntries), split(split_table_rows(entries)) {}
+GatherTable::GatherTable(const std::int16_t* entries) : GatherTable(entries, split_table_rows_both(entries)) {}
+
+GatherTable::GatherTable(const std::int16_t* entries, TableSplits splits)
+    : lut(entries, entries + approx::kTableEntries),
+      split(std::move(splits.usual)),
+      sparse_split(std::move(splits.for_sparse_rows)) {}
+
+const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
+  if (!table.sparse_split || m * k == 0) return table.split;
+  std::array<std::uint8_t, 256> is_exception{};
+  for (const std::uint8_t code : table.sparse_split->exception_rows) is_exception[code] = 1;
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < m * k; ++i) hits += is_exception[static_cast<std::uint8_t>(a[i])];
+  const double fraction = static_cast<double>(hits) / static_cast<double>(m * k);
+  return estimated_cost(*table.sparse_split, fraction) < estimated_cost(table.split, 0.0) ? *table.sparse_split : table.split;
+}
 
 std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut) {
   static std::mutex mutex;
@@ -410,7 +425,7 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::size_t np = (n + 63) / 64 * 64;
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
-  gather_gemm_vbmi(table.split, a, w, wt, np, m, n, k, out);
+  gather_gemm_vbmi(split_for(table, a, m, k), a, w, wt, np, m, n, k, out);
 #else
   gather_gemm_portable(table.lut, a, wt, np, m, n, k, out);
 #endif
@@ -429,12 +444,13 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
   }
 #if defined(__AVX512VBMI__)
   // Only the linear part reads the columns row by row (one integer GEMM), and only if it has terms.
+  const RowSplit& split = split_for(table, a, m, k);
   std::int8_t* w = nullptr;
-  if (table.split.terms > 0) {
+  if (split.terms > 0) {
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }
-  gather_gemm_vbmi(table.split, a, w, w_t, column_stride, m, n, k, out);
+  gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out);
 #else
   gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);
 #endif

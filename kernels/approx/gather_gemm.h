@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "kernels/approx/row_split.h"
@@ -17,9 +18,17 @@ namespace tessera::kernels {
 // A table prepared for gather_gemm: the entries (row index = the a operand) and their row split.
 struct GatherTable {
   explicit GatherTable(const std::int16_t* lut);
+  GatherTable(const std::int16_t* lut, TableSplits splits);
   std::vector<std::int16_t> lut;
   RowSplit split;
+  // One plane plus exception rows, for calls whose activations seldom hold those rows' codes
+  // (row_split.h); chosen per call by split_for (the activations' codes counted first).
+  std::optional<RowSplit> sparse_split;
 };
+
+// The split gather_gemm runs on the row operand a (M x K): the usual one, or sparse_split when the
+// fraction of a's codes that are its exception rows makes it cheaper (estimated_cost).
+const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k);
 
 // The prepared table for `lut`, shared: splitting takes ~20 ms, and every layer of a network that
 // uses the same multiplier gets the same one (a process-wide cache keyed by the entries; an entry

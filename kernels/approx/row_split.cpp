@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -20,9 +21,11 @@ namespace {
 // gather (0.07).
 constexpr double kPlaneCost[3] = {0.0, 0.65, 1.0};
 constexpr double kGemmTermCost = 0.07;
-// One plane plus exception rows: each row's share of uniform codes (1/256) costs about a two-plane
-// lookup's worth; rounded up for the scan of the activations.
-constexpr double kExceptionRowCost = 0.01;
+// One plane plus exception rows: a step that holds an exception code costs about a one-plane
+// lookup more (measured: Mitchell at 3 terms with 86 exception rows, 14.2 G MAC/s on uniform codes
+// where two planes run at 16.4); listing the steps, a scan of the activations.
+constexpr double kExceptionHitCost = 0.7;
+constexpr double kExceptionScanCost = 0.01;
 
 constexpr std::int64_t kMaxResidual = 0xFFFF;
 
@@ -118,62 +121,104 @@ std::size_t RowSplit::rows_with_planes(int count) const {
   return static_cast<std::size_t>(std::count(planes.begin(), planes.end(), static_cast<std::uint8_t>(count)));
 }
 
-RowSplit split_table_rows(const std::int16_t* lut) {
-  const Basis basis = error_basis(lut);
-  std::array<RowFit, 256> best_fits{};
-  int best_terms = 0;
-  bool best_with_exceptions = false;
-  double best_cost = std::numeric_limits<double>::infinity();
-  for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
-    const Eigen::MatrixXd inverse = pseudo_inverse(basis, terms);
-    std::array<RowFit, 256> fits{};
-    int widest = 0;
-    std::size_t two_plane_rows = 0;
-    for (std::size_t a = 0; a < 256; ++a) {
-      fits[a] = fit_row(lut + (a << 8), basis, terms, inverse);
-      widest = std::max(widest, planes_for(fits[a].range));
-      two_plane_rows += planes_for(fits[a].range) == 2;
-    }
-    const bool with_exceptions = two_plane_rows > 0 && two_plane_rows <= kMaxExceptionRows;
-    const double cost = kGemmTermCost * terms + (with_exceptions ? kPlaneCost[1] + kExceptionRowCost * static_cast<double>(two_plane_rows)
-                                                                 : kPlaneCost[widest]);
-    if (cost < best_cost) {
-      best_cost = cost;
-      best_terms = terms;
-      best_fits = fits;
-      best_with_exceptions = with_exceptions;
-    }
+double estimated_cost(const RowSplit& split, double exception_hit_fraction) {
+  const double terms = kGemmTermCost * split.terms;
+  if (!split.exception_rows.empty()) {
+    return terms + kPlaneCost[1] + kExceptionScanCost + kExceptionHitCost * exception_hit_fraction;
   }
+  const int widest = split.rows_with_planes(2) > 0 ? 2 : split.rows_with_planes(1) > 0 ? 1 : 0;
+  return terms + kPlaneCost[widest];
+}
 
+namespace {
+
+using RowFits = std::array<RowFit, 256>;
+
+std::size_t two_plane_rows(const RowFits& fits) {
+  return static_cast<std::size_t>(std::count_if(fits.begin(), fits.end(), [](const RowFit& f) { return planes_for(f.range) == 2; }));
+}
+
+// The split whose rows are `fits` at `terms` basis functions; with_exceptions lists its two-plane
+// rows as exception rows. Rebuilds every entry from the stored fields (the proof).
+RowSplit build_split(const std::int16_t* lut, const Basis& basis, const RowFits& fits, int terms, bool with_exceptions) {
   RowSplit split;
-  split.terms = best_terms;
-  for (int j = 0; j < best_terms; ++j)
+  split.terms = terms;
+  for (int j = 0; j < terms; ++j)
     for (std::size_t b = 0; b < 256; ++b)
       split.basis[static_cast<std::size_t>(j)][b] = static_cast<std::int8_t>(basis[static_cast<std::size_t>(j)][b]);
   split.low.resize(256 * 256);
   split.high.resize(256 * 256);
   for (std::size_t a = 0; a < 256; ++a) {
-    const RowFit& fit = best_fits[a];
+    const RowFit& fit = fits[a];
     if (fit.range > kMaxResidual) throw std::logic_error("split_table_rows: residual range above 16 bits");
     split.offset[a] = static_cast<std::int32_t>(fit.low);
     split.planes[a] = static_cast<std::uint8_t>(planes_for(fit.range));
-    if (best_with_exceptions && split.planes[a] == 2) split.exception_rows.push_back(static_cast<std::uint8_t>(a));
-    for (int j = 0; j < best_terms; ++j) split.coefficient[static_cast<std::size_t>(j)][a] = static_cast<std::int8_t>(fit.c[static_cast<std::size_t>(j)]);
+    if (with_exceptions && split.planes[a] == 2) split.exception_rows.push_back(static_cast<std::uint8_t>(a));
+    for (int j = 0; j < terms; ++j) split.coefficient[static_cast<std::size_t>(j)][a] = static_cast<std::int8_t>(fit.c[static_cast<std::size_t>(j)]);
     for (std::size_t b = 0; b < 256; ++b) {
       std::int64_t v = lut[(a << 8) | b] - fit.low;
-      for (int j = 0; j < best_terms; ++j) v -= std::int64_t{fit.c[static_cast<std::size_t>(j)]} * basis[static_cast<std::size_t>(j)][b];
+      for (int j = 0; j < terms; ++j) v -= std::int64_t{fit.c[static_cast<std::size_t>(j)]} * basis[static_cast<std::size_t>(j)][b];
       split.low[(a << 8) | b] = static_cast<std::uint8_t>(v & 0xFF);
       split.high[(a << 8) | b] = static_cast<std::uint8_t>(v >> 8);
     }
   }
-  // Proof: rebuild every entry from the stored (narrowed) fields.
   for (std::size_t index = 0; index < 256 * 256; ++index) {
     const std::size_t a = index >> 8, b = index & 0xFF;
     std::int64_t v = split.offset[a] + split.residual(index);
-    for (int j = 0; j < best_terms; ++j) v += std::int64_t{split.coefficient[static_cast<std::size_t>(j)][a]} * split.basis[static_cast<std::size_t>(j)][b];
+    for (int j = 0; j < terms; ++j) v += std::int64_t{split.coefficient[static_cast<std::size_t>(j)][a]} * split.basis[static_cast<std::size_t>(j)][b];
     if (v != lut[index]) throw std::logic_error("split_table_rows: entry " + std::to_string(index) + " does not rebuild");
   }
   return split;
 }
+
+}  // namespace
+
+TableSplits split_table_rows_both(const std::int16_t* lut) {
+  const Basis basis = error_basis(lut);
+  std::array<RowFits, kMaxSplitTerms + 1> fits{};
+  for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
+    const Eigen::MatrixXd inverse = pseudo_inverse(basis, terms);
+    for (std::size_t a = 0; a < 256; ++a) fits[static_cast<std::size_t>(terms)][a] = fit_row(lut + (a << 8), basis, terms, inverse);
+  }
+  // The usual split: the least cost on uniform codes (exception rows hit in proportion).
+  int best_terms = 0;
+  bool best_with_exceptions = false;
+  double best_cost = std::numeric_limits<double>::infinity();
+  for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
+    const RowFits& f = fits[static_cast<std::size_t>(terms)];
+    const std::size_t rows2 = two_plane_rows(f);
+    int widest = 0;
+    for (const RowFit& fit : f) widest = std::max(widest, planes_for(fit.range));
+    const bool with_exceptions = rows2 > 0 && rows2 <= kMaxExceptionRows;
+    const double cost = kGemmTermCost * terms +
+                        (with_exceptions ? kPlaneCost[1] + kExceptionScanCost + kExceptionHitCost * static_cast<double>(rows2) / 256.0
+                                         : kPlaneCost[widest]);
+    if (cost < best_cost) {
+      best_cost = cost;
+      best_terms = terms;
+      best_with_exceptions = with_exceptions;
+    }
+  }
+  TableSplits splits{build_split(lut, basis, fits[static_cast<std::size_t>(best_terms)], best_terms, best_with_exceptions),
+                     std::nullopt};
+  // For activations that avoid some rows (real data): one plane plus the fewest exception rows.
+  if (splits.usual.exception_rows.empty() && splits.usual.rows_with_planes(2) > 0) {
+    int fewest_terms = -1;
+    std::size_t fewest = kMaxDataExceptionRows + 1;
+    for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
+      const std::size_t rows2 = two_plane_rows(fits[static_cast<std::size_t>(terms)]);
+      if (rows2 < fewest) {
+        fewest = rows2;
+        fewest_terms = terms;
+      }
+    }
+    if (fewest_terms >= 0) {
+      splits.for_sparse_rows = build_split(lut, basis, fits[static_cast<std::size_t>(fewest_terms)], fewest_terms, true);
+    }
+  }
+  return splits;
+}
+
+RowSplit split_table_rows(const std::int16_t* lut) { return split_table_rows_both(lut).usual; }
 
 }  // namespace tessera::kernels

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tessera::kernels {
@@ -42,5 +43,21 @@ struct RowSplit {
 // plus one integer-GEMM pass per term. Throws std::logic_error if the rebuilt table differs
 // (a bug, never an input problem: any int16 table splits, at worst as 2 planes and slope 0).
 RowSplit split_table_rows(const std::int16_t* lut);
+
+// Estimated cost per product of running `split` (in units of a two-plane lookup) when a fraction
+// `exception_hit_fraction` of the activations hold one of its exception codes.
+double estimated_cost(const RowSplit& split, double exception_hit_fraction);
+
+// At most this many exception rows in a split kept for activations that avoid them.
+inline constexpr std::size_t kMaxDataExceptionRows = 128;
+
+struct TableSplits {
+  RowSplit usual;  // split_table_rows
+  // When the usual split runs two planes: one plane plus the fewest exception rows (at most
+  // kMaxDataExceptionRows), the cheaper one when few activations hold their codes (Mitchell at 3
+  // terms: 86 rows, large magnitudes that network activations seldom reach).
+  std::optional<RowSplit> for_sparse_rows;
+};
+TableSplits split_table_rows_both(const std::int16_t* lut);
 
 }  // namespace tessera::kernels

@@ -13,6 +13,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -163,18 +164,30 @@ approx::MultiplierTable bench_multiplier(const std::string& name) {
   return approx::MultiplierTable(name, std::move(products));
 }
 
+// Activation codes as a network's: normal around 0 (sigma 20 codes), clamped to +-127.
+std::vector<std::int8_t> normal_codes(std::size_t count, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> d(0.0f, 20.0f);
+  std::vector<std::int8_t> v(count);
+  for (auto& x : v) x = static_cast<std::int8_t>(std::clamp(std::lround(d(gen)), -127L, 127L));
+  return v;
+}
+
 void add_approx(const BenchSizes& z) {
-  struct Case { const char* table; bool force_gather; GemmShape shape; };
+  // normal: activations from normal_codes (Mitchell then runs one plane + exception rows).
+  struct Case { const char* table; bool force_gather; GemmShape shape; bool normal = false; };
   const GemmShape conv = conv_gemm(z.conv);
-  const Case cases[] = {{"mul8s_1L2H", false, z.gemm}, {"mitchell", false, z.gemm},  {"drum4", false, z.gemm},
-                        {"exact", false, z.gemm},      {"trunc4", false, z.gemm},    {"bam_h2_v0", false, z.gemm},
-                        {"random_int16", true, z.gemm}, {"exact", false, conv},      {"mul8s_1L2H", false, conv}};
+  const Case cases[] = {{"mul8s_1L2H", false, z.gemm},   {"mitchell", false, z.gemm},  {"mitchell", false, z.gemm, true},
+                        {"drum4", false, z.gemm},        {"exact", false, z.gemm},     {"trunc4", false, z.gemm},
+                        {"bam_h2_v0", false, z.gemm},    {"random_int16", true, z.gemm}, {"exact", false, conv},
+                        {"mul8s_1L2H", false, conv}};
   for (const Case& c : cases) {
-    add(std::string("BM_approx_gemm/") + c.table + (c.force_gather ? "/forced_gather/" : "/") + c.shape.text(),
+    add(std::string("BM_approx_gemm/") + c.table + (c.force_gather ? "/forced_gather/" : "/") + c.shape.text() +
+            (c.normal ? "/normal_codes" : ""),
         [c](benchmark::State& state) {
           const kernels::ApproxPlan plan(bench_multiplier(c.table), !c.force_gather);
           const GemmShape s = c.shape;
-          const auto a = codes(s.m * s.k, 1), w = codes(s.n * s.k, 2);
+          const auto a = c.normal ? normal_codes(s.m * s.k, 1) : codes(s.m * s.k, 1), w = codes(s.n * s.k, 2);
           std::vector<std::int32_t> out(s.m * s.n);
           for (auto _ : state) {
             kernels::approx_gemm_cpu(plan, a.data(), w.data(), s.m, s.n, s.k, out.data());
@@ -182,7 +195,8 @@ void add_approx(const BenchSizes& z) {
           }
           set_rate(state, "MAC/s", s.macs(),
                    kernels::bench::make_label("approx_gemm", s.text(),
-                                              std::string(c.table) + "/" + std::string(kernels::approx_path_name(plan.path()))));
+                                              std::string(c.table) + "/" + std::string(kernels::approx_path_name(plan.path())) +
+                                                  (c.normal ? " normal codes" : "")));
         });
   }
   // (b) golden approx_gemm, the naive loop (single thread).

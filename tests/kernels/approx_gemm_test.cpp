@@ -201,6 +201,37 @@ TEST(ApproxGemm, GatherExceptionRowsEqualGolden) {
   }
 }
 
+// Mitchell keeps a second split (one plane + its large-magnitude rows as exceptions): chosen when
+// few activations hold those codes (normal codes), not for uniform codes; golden's bits either way,
+// on both entry points.
+TEST(ApproxGemm, GatherSplitChosenByTheActivations) {
+  const approx::MultiplierTable table = approx::load_multiplier("mitchell");
+  const auto prepared = shared_gather_table(table.data());
+  ASSERT_TRUE(prepared->sparse_split.has_value());
+  const std::size_t m = 40, n = 70, k = 600;
+  const auto uniform = random_codes(m * k, 31);
+  std::vector<std::int8_t> normal(m * k);
+  std::mt19937 gen(32);
+  std::normal_distribution<float> spread(0.0f, 20.0f);
+  for (auto& v : normal) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+  EXPECT_EQ(&split_for(*prepared, uniform.data(), m, k), &prepared->split);
+  EXPECT_EQ(&split_for(*prepared, normal.data(), m, k), &*prepared->sparse_split);
+  const auto w = random_codes(n * k, 33);
+  const std::size_t stride = 128;
+  std::vector<std::uint8_t> w_t(k * stride, 0);
+  for (std::size_t c = 0; c < n; ++c)
+    for (std::size_t kk = 0; kk < k; ++kk) w_t[kk * stride + c] = static_cast<std::uint8_t>(w[c * k + kk]);
+  const std::vector<std::int8_t>* activations[] = {&uniform, &normal};
+  for (const auto* a : activations) {
+    const auto expected = approx::approx_gemm(table, a->data(), w.data(), m, n, k);
+    std::vector<std::int32_t> got(m * n), got_k_major(m * n);
+    gather_gemm(*prepared, a->data(), w.data(), m, n, k, got.data());
+    gather_gemm_k_major(*prepared, a->data(), w_t.data(), stride, m, n, k, got_k_major.data());
+    EXPECT_EQ(got, expected) << (a == &normal ? "normal" : "uniform") << " codes";
+    EXPECT_EQ(got_k_major, expected) << (a == &normal ? "normal" : "uniform") << " codes, k-major";
+  }
+}
+
 // The k-major entry point (what conv2d's im2col feeds) equals the row-major one, whatever codes
 // the padding columns hold, and refuses a stride the lookups cannot read.
 TEST(GatherGemm, KMajorColumnsEqualRowMajor) {

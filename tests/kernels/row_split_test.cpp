@@ -51,6 +51,29 @@ TEST_P(RowSplitAllTables, RebuildsEveryEntry) {
   expect_split_rebuilds(std::vector<std::int16_t>(table.data(), table.data() + approx::kTableEntries), GetParam());
 }
 
+// The split kept for sparse exception codes: one plane for every other row, rebuilt entry by entry,
+// present only beside a usual split that runs two planes.
+TEST_P(RowSplitAllTables, SparseRowSplitRebuildsEveryEntry) {
+  const approx::MultiplierTable table = approx::load_multiplier(GetParam());
+  const TableSplits splits = split_table_rows_both(table.data());
+  const bool usual_two_planes = splits.usual.exception_rows.empty() && splits.usual.rows_with_planes(2) > 0;
+  if (!splits.for_sparse_rows) return;
+  ASSERT_TRUE(usual_two_planes) << GetParam() << ": a sparse split beside a usual one-plane split";
+  const RowSplit& sparse = *splits.for_sparse_rows;
+  ASSERT_FALSE(sparse.exception_rows.empty());
+  ASSERT_LE(sparse.exception_rows.size(), kMaxDataExceptionRows);
+  for (std::size_t index = 0; index < approx::kTableEntries; ++index) {
+    const std::size_t a = index >> 8, b = index & 0xFF;
+    std::int64_t value = sparse.offset[a] + sparse.residual(index);
+    for (int j = 0; j < sparse.terms; ++j) value += std::int64_t{sparse.coefficient[static_cast<std::size_t>(j)][a]} * sparse.basis[static_cast<std::size_t>(j)][b];
+    ASSERT_EQ(value, table.data()[index]) << GetParam() << ": entry a=" << a << " b=" << b;
+    const bool listed = std::find(sparse.exception_rows.begin(), sparse.exception_rows.end(), a) != sparse.exception_rows.end();
+    if (!listed) {
+      ASSERT_EQ(sparse.high[index], 0) << GetParam() << ": row " << a << " is not an exception but needs two planes";
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, RowSplitAllTables, ::testing::ValuesIn(test_inputs::all_multiplier_names()),
                          [](const auto& info) { return info.param; });
 
@@ -84,10 +107,15 @@ TEST(RowSplit, StructureItReliesOn) {
   const RowSplit drum4_split = split_table_rows(drum4.data());
   EXPECT_EQ(drum4_split.exception_rows, std::vector<std::uint8_t>{0x80});
   EXPECT_EQ(drum4_split.rows_with_planes(2), 1u);
-  // Mitchell's two-plane rows are too many for exceptions.
-  const RowSplit mitchell_split = split_table_rows(approx::load_multiplier("mitchell").data());
-  EXPECT_TRUE(mitchell_split.exception_rows.empty());
-  EXPECT_GT(mitchell_split.rows_with_planes(2), kMaxExceptionRows);
+  // Mitchell's two-plane rows are too many for exceptions on uniform codes; its sparse split lists
+  // fewer than 128 (86 at 3 terms).
+  const TableSplits mitchell = split_table_rows_both(approx::load_multiplier("mitchell").data());
+  EXPECT_TRUE(mitchell.usual.exception_rows.empty());
+  EXPECT_GT(mitchell.usual.rows_with_planes(2), kMaxExceptionRows);
+  ASSERT_TRUE(mitchell.for_sparse_rows.has_value());
+  EXPECT_LE(mitchell.for_sparse_rows->exception_rows.size(), 100u);
+  EXPECT_LT(estimated_cost(*mitchell.for_sparse_rows, 0.0), estimated_cost(mitchell.usual, 0.0));
+  EXPECT_GT(estimated_cost(*mitchell.for_sparse_rows, 0.5), estimated_cost(mitchell.usual, 0.0));
 }
 
 }  // namespace
