@@ -189,24 +189,28 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
                     std::size_t valid) {
   static_assert(Chunks >= 1 && Chunks <= 4);
   const __m512i zero = _mm512_setzero_si512();
-  ColumnSums s0{zero, zero, zero, zero}, s1 = s0, s2 = s0, s3 = s0;
-  const auto step = [&](ColumnSums& s, const __m512i tl[4], const __m512i th[4], std::size_t kk, std::size_t chunk) {
+  // [chunk] raw and odd sums of the low (l) and high (h) plane.
+  __m512i rl0 = zero, ol0 = zero, rh0 = zero, oh0 = zero, rl1 = zero, ol1 = zero, rh1 = zero, oh1 = zero;
+  __m512i rl2 = zero, ol2 = zero, rh2 = zero, oh2 = zero, rl3 = zero, ol3 = zero, rh3 = zero, oh3 = zero;
+  const auto step = [&](const __m512i tl[4], const __m512i th[4], std::size_t kk, std::size_t chunk, __m512i& rl,
+                        __m512i& ol, __m512i& rh, __m512i& oh) {
     const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0 + 64 * chunk);
     const QuarterMasks m = quarter_masks(_mm512_movepi8_mask(idx), _cvtu64_mask64(masks[(kk * np + c0) / 64 + chunk]));
-    add_bytes(s.raw_low, s.odd_low, lookup64(tl, idx, m));
-    add_bytes(s.raw_high, s.odd_high, lookup64(th, idx, m));
+    add_bytes(rl, ol, lookup64(tl, idx, m));
+    add_bytes(rh, oh, lookup64(th, idx, m));
   };
   for (std::size_t kk = k0; kk < k1; ++kk) {
     __m512i tl[4], th[4];
     load_row(split.low.data(), a_row[kk], tl);
     load_row(split.high.data(), a_row[kk], th);
-    step(s0, tl, th, kk, 0);
-    if constexpr (Chunks > 1) step(s1, tl, th, kk, 1);
-    if constexpr (Chunks > 2) step(s2, tl, th, kk, 2);
-    if constexpr (Chunks > 3) step(s3, tl, th, kk, 3);
+    step(tl, th, kk, 0, rl0, ol0, rh0, oh0);
+    if constexpr (Chunks > 1) step(tl, th, kk, 1, rl1, ol1, rh1, oh1);
+    if constexpr (Chunks > 2) step(tl, th, kk, 2, rl2, ol2, rh2, oh2);
+    if constexpr (Chunks > 3) step(tl, th, kk, 3, rl3, ol3, rh3, oh3);
   }
-  const ColumnSums* sums[4] = {&s0, &s1, &s2, &s3};
-  fold_all(sums, 1, Chunks, out_row, c0, valid);
+  const ColumnSums sums[4] = {{rl0, ol0, rh0, oh0}, {rl1, ol1, rh1, oh1}, {rl2, ol2, rh2, oh2}, {rl3, ol3, rh3, oh3}};
+  const ColumnSums* ordered[4] = {&sums[0], &sums[1], &sums[2], &sums[3]};
+  fold_all(ordered, 1, Chunks, out_row, c0, valid);
 }
 
 // A work unit's rows (a_row[0 .. count)) x `chunks` chunks from c0, steps [k0, k1).
