@@ -382,12 +382,12 @@ constexpr std::size_t kPortableColumns = 512;
 
 }  // namespace
 
-GatherTable::GatherTable(const std::int16_t* entries) : GatherTable(entries, split_table_rows_both(entries)) {}
+GatherTable::GatherTable(const std::int16_t* entries) : GatherTable(entries, table_splits(entries)) {}
 
 GatherTable::GatherTable(const std::int16_t* entries, TableSplits splits)
     : lut(entries, entries + approx::kTableEntries),
       split(std::move(splits.usual)),
-      sparse_split(std::move(splits.for_sparse_rows)) {}
+      sparse_split(std::move(splits.sparse)) {}
 
 const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
   if (!table.sparse_split || m * k == 0) return table.split;

@@ -121,13 +121,21 @@ std::size_t RowSplit::rows_with_planes(int count) const {
   return static_cast<std::size_t>(std::count(planes.begin(), planes.end(), static_cast<std::uint8_t>(count)));
 }
 
+namespace {
+
+// The cost model above: `widest` planes every step, or (with exception rows) one plane plus the
+// steps that hold an exception code.
+double cost(int terms, int widest, bool with_exceptions, double exception_hit_fraction) {
+  const double gemm = kGemmTermCost * terms;
+  if (with_exceptions) return gemm + kPlaneCost[1] + kExceptionScanCost + kExceptionHitCost * exception_hit_fraction;
+  return gemm + kPlaneCost[widest];
+}
+
+}  // namespace
+
 double estimated_cost(const RowSplit& split, double exception_hit_fraction) {
-  const double terms = kGemmTermCost * split.terms;
-  if (!split.exception_rows.empty()) {
-    return terms + kPlaneCost[1] + kExceptionScanCost + kExceptionHitCost * exception_hit_fraction;
-  }
   const int widest = split.rows_with_planes(2) > 0 ? 2 : split.rows_with_planes(1) > 0 ? 1 : 0;
-  return terms + kPlaneCost[widest];
+  return cost(split.terms, widest, !split.exception_rows.empty(), exception_hit_fraction);
 }
 
 namespace {
@@ -162,6 +170,7 @@ RowSplit build_split(const std::int16_t* lut, const Basis& basis, const RowFits&
       split.high[(a << 8) | b] = static_cast<std::uint8_t>(v >> 8);
     }
   }
+  // Proof: rebuild every entry from the stored (narrowed) fields.
   for (std::size_t index = 0; index < 256 * 256; ++index) {
     const std::size_t a = index >> 8, b = index & 0xFF;
     std::int64_t v = split.offset[a] + split.residual(index);
@@ -173,7 +182,7 @@ RowSplit build_split(const std::int16_t* lut, const Basis& basis, const RowFits&
 
 }  // namespace
 
-TableSplits split_table_rows_both(const std::int16_t* lut) {
+TableSplits table_splits(const std::int16_t* lut) {
   const Basis basis = error_basis(lut);
   std::array<RowFits, kMaxSplitTerms + 1> fits{};
   for (int terms = 0; terms <= kMaxSplitTerms; ++terms) {
@@ -190,11 +199,9 @@ TableSplits split_table_rows_both(const std::int16_t* lut) {
     int widest = 0;
     for (const RowFit& fit : f) widest = std::max(widest, planes_for(fit.range));
     const bool with_exceptions = rows2 > 0 && rows2 <= kMaxExceptionRows;
-    const double cost = kGemmTermCost * terms +
-                        (with_exceptions ? kPlaneCost[1] + kExceptionScanCost + kExceptionHitCost * static_cast<double>(rows2) / 256.0
-                                         : kPlaneCost[widest]);
-    if (cost < best_cost) {
-      best_cost = cost;
+    const double estimate = cost(terms, widest, with_exceptions, static_cast<double>(rows2) / 256.0);
+    if (estimate < best_cost) {
+      best_cost = estimate;
       best_terms = terms;
       best_with_exceptions = with_exceptions;
     }
@@ -213,12 +220,12 @@ TableSplits split_table_rows_both(const std::int16_t* lut) {
       }
     }
     if (fewest_terms >= 0) {
-      splits.for_sparse_rows = build_split(lut, basis, fits[static_cast<std::size_t>(fewest_terms)], fewest_terms, true);
+      splits.sparse = build_split(lut, basis, fits[static_cast<std::size_t>(fewest_terms)], fewest_terms, true);
     }
   }
   return splits;
 }
 
-RowSplit split_table_rows(const std::int16_t* lut) { return split_table_rows_both(lut).usual; }
+RowSplit split_table_rows(const std::int16_t* lut) { return table_splits(lut).usual; }
 
 }  // namespace tessera::kernels

@@ -56,8 +56,8 @@ struct TableSplits {
   // When the usual split runs two planes: one plane plus the fewest exception rows (at most
   // kMaxDataExceptionRows), the cheaper one when few activations hold their codes (Mitchell at 3
   // terms: 86 rows, large magnitudes that network activations seldom reach).
-  std::optional<RowSplit> for_sparse_rows;
+  std::optional<RowSplit> sparse;
 };
-TableSplits split_table_rows_both(const std::int16_t* lut);
+TableSplits table_splits(const std::int16_t* lut);
 
 }  // namespace tessera::kernels

@@ -55,11 +55,11 @@ TEST_P(RowSplitAllTables, RebuildsEveryEntry) {
 // present only beside a usual split that runs two planes.
 TEST_P(RowSplitAllTables, SparseRowSplitRebuildsEveryEntry) {
   const approx::MultiplierTable table = approx::load_multiplier(GetParam());
-  const TableSplits splits = split_table_rows_both(table.data());
+  const TableSplits splits = table_splits(table.data());
   const bool usual_two_planes = splits.usual.exception_rows.empty() && splits.usual.rows_with_planes(2) > 0;
-  if (!splits.for_sparse_rows) return;
+  if (!splits.sparse) return;
   ASSERT_TRUE(usual_two_planes) << GetParam() << ": a sparse split beside a usual one-plane split";
-  const RowSplit& sparse = *splits.for_sparse_rows;
+  const RowSplit& sparse = *splits.sparse;
   ASSERT_FALSE(sparse.exception_rows.empty());
   ASSERT_LE(sparse.exception_rows.size(), kMaxDataExceptionRows);
   for (std::size_t index = 0; index < approx::kTableEntries; ++index) {
@@ -109,13 +109,13 @@ TEST(RowSplit, StructureItReliesOn) {
   EXPECT_EQ(drum4_split.rows_with_planes(2), 1u);
   // Mitchell's two-plane rows are too many for exceptions on uniform codes; its sparse split lists
   // fewer than 128 (86 at 3 terms).
-  const TableSplits mitchell = split_table_rows_both(approx::load_multiplier("mitchell").data());
+  const TableSplits mitchell = table_splits(approx::load_multiplier("mitchell").data());
   EXPECT_TRUE(mitchell.usual.exception_rows.empty());
   EXPECT_GT(mitchell.usual.rows_with_planes(2), kMaxExceptionRows);
-  ASSERT_TRUE(mitchell.for_sparse_rows.has_value());
-  EXPECT_LE(mitchell.for_sparse_rows->exception_rows.size(), 100u);
-  EXPECT_LT(estimated_cost(*mitchell.for_sparse_rows, 0.0), estimated_cost(mitchell.usual, 0.0));
-  EXPECT_GT(estimated_cost(*mitchell.for_sparse_rows, 0.5), estimated_cost(mitchell.usual, 0.0));
+  ASSERT_TRUE(mitchell.sparse.has_value());
+  EXPECT_LE(mitchell.sparse->exception_rows.size(), 100u);
+  EXPECT_LT(estimated_cost(*mitchell.sparse, 0.0), estimated_cost(mitchell.usual, 0.0));
+  EXPECT_GT(estimated_cost(*mitchell.sparse, 0.5), estimated_cost(mitchell.usual, 0.0));
 }
 
 }  // namespace
