@@ -99,10 +99,15 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
       out);
 }
 
-// Few output columns (a conv layer's channels): the gather path lets the weights select table
-// columns and sweeps the many activations, i.e. runs the transposed problem on the transposed
-// table (same entries, table(a, w) = transposed(w, a)).
-bool gather_runs_transposed(std::size_t m, std::size_t n) { return 2 * n < m; }
+// The gather path's orientation. Its rows share their lookups when they are many
+// (kSharedLookupRows): then the operand with more rows selects the table rows. Otherwise, with few
+// output columns (a conv layer's channels), the weights select table rows and the many
+// activations are the columns, i.e. the transposed problem on the transposed table (same entries,
+// table(a, w) = transposed(w, a)), so that each row's lookups cover many columns.
+bool gather_runs_transposed(std::size_t m, std::size_t n) {
+  if (std::max(m, n) >= kSharedLookupRows) return n > m;
+  return 2 * n < m;
+}
 
 // im2col of group g written k-major (the layout the gather path's lookups read; the other paths
 // transpose it):

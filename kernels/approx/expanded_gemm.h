@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/common/byte_table.h"
 #include "kernels/common/int8_gemm.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
@@ -21,7 +22,8 @@ namespace tessera::kernels {
 // Plane 0 pairs activation_plane(0)(a) with b itself (both users' first plane is the product's);
 // activation_plane(p) returns a function of the code giving an int in [-shift[p], 255 - shift[p]],
 // weight_plane(p), for the planes p >= 1, one giving an int in -128..127. (Per-plane functions
-// keep their parameters in locals, which the byte stores cannot alias: the loops vectorise.)
+// keep their parameters in locals, which the byte stores cannot alias: the weight loops vectorise;
+// the activation planes are tabulated and mapped through byte_table.h.)
 // With one plane the weights go to the GEMM as they are.
 template <class ActivationPlane, class WeightPlane>
 void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n, std::size_t k,
@@ -34,17 +36,22 @@ void expanded_int8_gemm(const std::int8_t* a, const std::int8_t* w, std::size_t 
   std::uint8_t* ax = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * kx);
   std::int8_t* wx = planes == 1 ? nullptr : scratch_buffer<std::int8_t>(ScratchSlot::expanded_weights, n * kx);
   std::vector<std::uint32_t> correction(n);
+  // Each activation plane as a 256-entry byte table (value + shift by code): the rows are then
+  // mapped 64 codes at a time (byte_table.h), whatever the plane's function.
+  std::vector<std::uint8_t> activation_tables(planes * 256);
+  for (std::size_t p = 0; p < planes; ++p) {
+    const auto activation = activation_plane(p);
+    for (std::size_t c = 0; c < 256; ++c) {
+      activation_tables[p * 256 + c] = static_cast<std::uint8_t>(activation(static_cast<std::int8_t>(c)) + shift[p]);
+    }
+  }
 #pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
       const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
       std::uint8_t* d = ax + static_cast<std::size_t>(r) * kx;
-      for (std::size_t p = 0; p < planes; ++p) {
-        const auto activation = activation_plane(p);
-        const int plane_shift = shift[p];
-        for (std::size_t i = 0; i < k; ++i) d[p * k + i] = static_cast<std::uint8_t>(activation(row[i]) + plane_shift);
-      }
+      for (std::size_t p = 0; p < planes; ++p) apply_byte_table(activation_tables.data() + p * 256, row, k, d + p * k);
       std::fill(d + planes * k, d + kx, std::uint8_t{0});
     }
 #pragma omp for schedule(static)

@@ -9,9 +9,12 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <omp.h>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -20,6 +23,7 @@
 #include "golden/approx/table.h"
 #include "golden/common/error.h"
 #include "kernels/approx/expanded_gemm.h"
+#include "kernels/common/byte_table.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
 #include "kernels/common/transpose.h"
@@ -40,10 +44,8 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 
 #if defined(__AVX512VBMI__)
 // AVX-512 VBMI, on the residual of the row split (row_split.h): a row's 256 residual bytes per
-// plane are 4 registers of 64 entries. vpermb (one uop, port 5) looks up 64 entries among 64 by
-// the index's low 6 bits; the index's bits 7:6 pick the register, by merge-masked vpermb, so a
-// plane costs 4 vpermb and no blend. (vpermt2b covers 128 entries but is 3 uops, 2 of them on
-// port 5: 2 of them + a blend cost more.) The masks depend on the 64 weight codes only.
+// plane are a byte table looked up 64 weight codes at a time (kernels/common/byte_table.h: 4
+// vpermb, masks shared by every table looked up with the same codes).
 // Accumulators, per row and 64 columns, in registers for a block of kStepBlock steps:
 //   raw[c] += v            (uint16 lanes, wrapping: lane = even byte + 256 * odd byte, mod 2^16)
 //   odd[c] += v >> 8       (the odd columns' bytes, <= 255 * kStepBlock < 2^16: exact)
@@ -58,19 +60,6 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 constexpr std::size_t kGroupColumns = 256;  // a work unit's columns
 constexpr std::size_t kStepBlock = 128;     // <= 257 (uint16 bound); 128 x 256 weight bytes = 32 KiB of L1
 
-struct QuarterMasks {
-  __mmask64 from1, from2, from3;  // lanes whose code (unsigned) is >= 64, >= 128, >= 192
-};
-
-[[gnu::always_inline]] inline QuarterMasks quarter_masks(__mmask64 bit7, __mmask64 bit6) {
-  return {_kor_mask64(bit7, bit6), bit7, _kand_mask64(bit7, bit6)};
-}
-
-[[gnu::always_inline]] inline QuarterMasks quarter_masks(__m512i codes) {
-  // codes + codes moves every byte's bit 6 to its bit 7.
-  return quarter_masks(_mm512_movepi8_mask(codes), _mm512_movepi8_mask(_mm512_add_epi8(codes, codes)));
-}
-
 // Per 64 weight codes: bit 6 of each code, as a mask (the two-plane pass loads them: one load per
 // 64 codes instead of a shift and a vpmovb2m per row and step).
 const std::uint64_t* bit6_masks(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
@@ -84,17 +73,8 @@ const std::uint64_t* bit6_masks(const std::uint8_t* wt, std::size_t bytes, std::
   return masks;
 }
 
-// Later registers overwrite earlier ones in the lanes that reach them.
-[[gnu::always_inline]] inline __m512i lookup64(const __m512i t[4], __m512i idx, const QuarterMasks& m) {
-  __m512i v = _mm512_permutexvar_epi8(idx, t[0]);
-  v = _mm512_mask_permutexvar_epi8(v, m.from1, idx, t[1]);
-  v = _mm512_mask_permutexvar_epi8(v, m.from2, idx, t[2]);
-  return _mm512_mask_permutexvar_epi8(v, m.from3, idx, t[3]);
-}
-
 [[gnu::always_inline]] inline void load_row(const std::uint8_t* plane, std::int8_t code, __m512i t[4]) {
-  const std::uint8_t* row = plane + (static_cast<std::size_t>(static_cast<std::uint8_t>(code)) << 8);
-  for (int q = 0; q < 4; ++q) t[q] = _mm512_loadu_si512(row + 64 * q);
+  load_byte_table(plane + (static_cast<std::size_t>(static_cast<std::uint8_t>(code)) << 8), t);
 }
 
 // uint16 lanes of (even, odd) column sums -> 32 columns in order, starting at column 32 * half.
@@ -279,47 +259,176 @@ void exception_pass(const RowSplit& split, const std::int8_t* a, const std::uint
   }
 }
 
-// out = the split's linear part + sum_k offset(a[r][k]), modulo 2^32.
-void linear_part(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
-                 std::size_t k, std::int32_t* out) {
+// out[r][c] += row_offsets[r], modulo 2^32.
+void add_row_offsets(const std::uint32_t* row_offsets, std::size_t m, std::size_t n, std::uint64_t work, std::int32_t* out) {
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    std::int32_t* dst = out + static_cast<std::size_t>(r) * n;
+    const std::uint32_t add = row_offsets[r];
+    for (std::size_t c = 0; c < n; ++c) dst[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(dst[c]) + add);
+  }
+}
+
+// Many rows (gather_gemm.h: kSharedLookupRows): the lookups are shared. Per 64-column chunk and
+// block of steps, phase 1 looks up the residual row of every code once (4 vpermb per plane, into
+// `entries`: [step][code] x planes x 64 bytes), and phase 2 adds, per row and step, the entry of
+// that row's code: a load and the accumulation, no lookup and no mask. Phase 1 costs 256 lookups
+// per step and chunk whatever the rows, so it pays from ~1000 rows on (one plane, 3136 x 64 x 576:
+// 22 -> 30 G MAC/s on one core). The entries hold the chunk's columns in the order c0, c32, c1,
+// c33, ... (the codes are permuted before the lookup): the uint16 sums' even bytes are then
+// columns 0..31 and the odd ones 32..63, in order, and the fold needs no interleave. Blocks of
+// 32 steps (16 for two planes) keep `entries` at 512 KiB, in L2.
+constexpr std::size_t kSharedPrefetchRows = 8;
+
+template <int Planes>
+constexpr std::size_t shared_block_steps() { return Planes == 2 ? 16 : 32; }
+
+constexpr std::size_t kSharedEntriesBytes = 32 * 256 * 64;
+
+__m512i half_interleave_index() {
+  alignas(64) std::uint8_t index[64];
+  for (int p = 0; p < 64; ++p) index[p] = static_cast<std::uint8_t>((p % 2) * 32 + p / 2);
+  return _mm512_load_si512(index);
+}
+
+// out[0 .. valid) += 256 * high + low, the sums' even bytes being columns 0..31, odd 32..63.
+inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t valid) {
+  const __m512i even_low = _mm512_sub_epi16(s.raw_low, _mm512_slli_epi16(s.odd_low, 8));
+  const __m512i even_high = _mm512_sub_epi16(s.raw_high, _mm512_slli_epi16(s.odd_high, 8));
+  fold32(even_low, even_high, out, std::min<std::size_t>(32, valid));
+  if (valid > 32) fold32(s.odd_low, s.odd_high, out + 32, valid - 32);
+}
+
+// Rows [r0, r1) x the chunk at column c0 (`valid` real columns), every step.
+// With row_offsets (the unit of chunk 0): also row_offsets[r] = sum_k offset(a[r][k]), modulo
+// 2^32, on the scalar ports while phase 2 keeps the vector ones busy.
+template <int Planes, bool RowOffsets>
+void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t k, const std::uint8_t* wt,
+                        std::size_t np, std::size_t c0, std::size_t valid, std::size_t r0, std::size_t r1,
+                        std::int32_t* out, std::size_t n, std::uint8_t* entries, std::uint32_t* row_offsets) {
+  constexpr std::size_t block = shared_block_steps<Planes>();
+  constexpr std::size_t entry_bytes = Planes * 64;
+  const __m512i order = half_interleave_index();
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t k0 = 0; k0 < k; k0 += block) {
+    const std::size_t steps = std::min(block, k - k0);
+    for (std::size_t s = 0; s < steps; ++s) {
+      const __m512i idx = _mm512_permutexvar_epi8(order, _mm512_loadu_si512(wt + (k0 + s) * np + c0));
+      const QuarterMasks m = quarter_masks(idx);
+      std::uint8_t* step_entries = entries + s * 256 * entry_bytes;
+      for (std::size_t code = 0; code < 256; ++code) {
+        __m512i t[4];
+        load_row(split.low.data(), static_cast<std::int8_t>(code), t);
+        _mm512_store_si512(step_entries + code * entry_bytes, lookup64(t, idx, m));
+        if constexpr (Planes == 2) {
+          load_row(split.high.data(), static_cast<std::int8_t>(code), t);
+          _mm512_store_si512(step_entries + code * entry_bytes + 64, lookup64(t, idx, m));
+        }
+      }
+    }
+    for (std::size_t r = r0; r < r1; ++r) {
+      const std::uint8_t* row = reinterpret_cast<const std::uint8_t*>(a + r * k + k0);
+      if (r + kSharedPrefetchRows < r1) {
+        _mm_prefetch(reinterpret_cast<const char*>(row + kSharedPrefetchRows * k), _MM_HINT_T0);
+        const char* ahead = reinterpret_cast<const char*>(out + (r + kSharedPrefetchRows) * n + c0);
+        for (int line = 0; line < 4; ++line) _mm_prefetch(ahead + 64 * line, _MM_HINT_T0);
+      }
+      __m512i rl = zero, ol = zero, rh = zero, oh = zero;
+      std::uint32_t offsets = 0;
+      const std::uint8_t* base = entries;
+      for (std::size_t s = 0; s < steps; ++s, base += 256 * entry_bytes) {
+        const std::uint8_t* entry = base + std::size_t{row[s]} * entry_bytes;
+        add_bytes(rl, ol, _mm512_load_si512(entry));
+        if constexpr (Planes == 2) add_bytes(rh, oh, _mm512_load_si512(entry + 64));
+        if constexpr (RowOffsets) offsets += static_cast<std::uint32_t>(split.offset[row[s]]);
+      }
+      fold_halves(ColumnSums{rl, ol, rh, oh}, out + r * n + c0, valid);
+      if constexpr (RowOffsets) row_offsets[r] += offsets;
+    }
+  }
+}
+
+void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_t* a, const std::uint8_t* wt,
+                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+  const std::uint64_t work = std::uint64_t{m} * n * k;
+  const std::size_t chunks = np / 64;
+  const std::size_t threads = worth_parallel(work) ? static_cast<std::size_t>(omp_get_max_threads()) : 1;
+  // Units of whole chunks x row ranges, as many as a multiple of the threads (equal work each):
+  // every range repeats phase 1, so no more ranges than that.
+  const std::size_t ranges = threads / std::gcd(chunks, threads);
+  const std::size_t rows_per_range = (m + ranges - 1) / ranges;
+  std::uint8_t* entries_all = scratch_buffer<std::uint8_t>(ScratchSlot::gather_shared_entries, kSharedEntriesBytes * threads);
+  std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m);
+  std::fill(row_offsets, row_offsets + m, 0u);
+#pragma omp parallel for collapse(2) schedule(dynamic) num_threads(static_cast<int>(threads))
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
+    for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(ranges); ++rr) {
+      const std::size_t c0 = static_cast<std::size_t>(c) * 64;
+      const std::size_t r0 = static_cast<std::size_t>(rr) * rows_per_range, r1 = std::min(m, r0 + rows_per_range);
+      if (c0 >= n || r0 >= r1) continue;
+      std::uint8_t* entries = entries_all + kSharedEntriesBytes * static_cast<std::size_t>(omp_get_thread_num());
+      const std::size_t valid = std::min<std::size_t>(64, n - c0);
+      if (two_planes && c0 == 0) shared_lookup_unit<2, true>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, row_offsets);
+      if (two_planes && c0 != 0) shared_lookup_unit<2, false>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, nullptr);
+      if (!two_planes && c0 == 0) shared_lookup_unit<1, true>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, row_offsets);
+      if (!two_planes && c0 != 0) shared_lookup_unit<1, false>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, nullptr);
+    }
+  }
+  add_row_offsets(row_offsets, m, n, work, out);
+}
+
+// out = the split's linear part (its GEMM terms), modulo 2^32.
+void linear_terms(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
+                  std::size_t k, std::int32_t* out) {
   if (split.terms == 0) {
     std::fill(out, out + m * n, 0);
-  } else {
-    std::array<std::uint8_t, kMaxSplitTerms> shift;
-    shift.fill(128);
-    expanded_int8_gemm(
-        a, w, m, n, k, static_cast<std::size_t>(split.terms), shift.data(),
-        [&](std::size_t j) {
-          const auto& coefficient = split.coefficient[j];
-          return [&coefficient](std::int8_t code) { return int{coefficient[static_cast<std::uint8_t>(code)]}; };
-        },
-        [&](std::size_t j) {
-          const auto& basis = split.basis[j];
-          return [&basis](std::int8_t code) { return int{basis[static_cast<std::uint8_t>(code)]}; };
-        },
-        out);
-    // (basis[0] is b itself: the helper's plane 0.)
+    return;
   }
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * n * k))
+  std::array<std::uint8_t, kMaxSplitTerms> shift;
+  shift.fill(128);
+  expanded_int8_gemm(
+      a, w, m, n, k, static_cast<std::size_t>(split.terms), shift.data(),
+      [&](std::size_t j) {
+        const auto& coefficient = split.coefficient[j];
+        return [&coefficient](std::int8_t code) { return int{coefficient[static_cast<std::uint8_t>(code)]}; };
+      },
+      [&](std::size_t j) {
+        const auto& basis = split.basis[j];
+        return [&basis](std::int8_t code) { return int{basis[static_cast<std::uint8_t>(code)]}; };
+      },
+      out);
+  // (basis[0] is b itself: the helper's plane 0.)
+}
+
+// row_offsets[r] = sum_k offset(a[r][k]), modulo 2^32.
+void sum_row_offsets(const RowSplit& split, const std::int8_t* a, std::size_t m, std::size_t k, std::uint64_t work,
+                     std::uint32_t* row_offsets) {
+  std::uint32_t offset[256];
+  for (std::size_t c = 0; c < 256; ++c) offset[c] = static_cast<std::uint32_t>(split.offset[c]);
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-    const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
-    std::uint32_t offsets = 0;
-    for (std::size_t i = 0; i < k; ++i) offsets += static_cast<std::uint32_t>(split.offset[static_cast<std::uint8_t>(row[i])]);
-    std::int32_t* dst = out + static_cast<std::size_t>(r) * n;
-    for (std::size_t c = 0; c < n; ++c) dst[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(dst[c]) + offsets);
+    row_offsets[r] = sum_through_table(offset, a + static_cast<std::size_t>(r) * k, k);
   }
 }
 
 // wt: the column operand k-major (K x np); w: the same N x K, read only by the linear part.
 void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
                       std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
-  linear_part(split, a, w, m, n, k, out);
+  const std::uint64_t work = std::uint64_t{m} * n * k;
+  linear_terms(split, a, w, m, n, k, out);
+  const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
+  if (m >= kSharedLookupRows && split.rows_with_planes(0) < 256) {
+    shared_lookup_gemm(split, two_planes, a, wt, np, m, n, k, out);  // adds the row offsets too
+    if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
+    return;
+  }
+  std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m);
+  sum_row_offsets(split, a, m, k, work, row_offsets);
+  add_row_offsets(row_offsets, m, n, work, out);
   if (split.rows_with_planes(0) == 256) return;
   // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
   // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros. With
   // exception rows, every step runs one plane and the exceptions' high bytes come after.
-  const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
-  const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::uint64_t* masks = two_planes ? bit6_masks(wt, k * np, work) : nullptr;
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;

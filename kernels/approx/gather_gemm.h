@@ -30,6 +30,11 @@ struct GatherTable {
 // fraction of a's codes that are its exception rows makes it cheaper (estimated_cost).
 const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k);
 
+// From this many rows (a's) on, the lookups are shared by the rows: every code's table row is
+// looked up once per step and 64 columns, and each row adds its codes' entries (no per-row
+// lookup). Below it, each row looks up its own.
+inline constexpr std::size_t kSharedLookupRows = 1024;
+
 // The prepared table for `lut`, shared: splitting takes ~20 ms, and every layer of a network that
 // uses the same multiplier gets the same one (a process-wide cache keyed by the entries; an entry
 // lives while some plan holds it).

@@ -20,6 +20,8 @@ enum class ScratchSlot : unsigned {
   gather_columns,
   gather_rows,
   gather_masks,
+  gather_shared_entries,
+  gather_row_offsets,
   transposed_output,
   conv_columns,
   conv_columns_k_major,

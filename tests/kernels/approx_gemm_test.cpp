@@ -232,6 +232,35 @@ TEST(ApproxGemm, GatherSplitChosenByTheActivations) {
   }
 }
 
+// From kSharedLookupRows rows on, the rows share their lookups (phase 1 per code, phase 2 per
+// row): one plane, two planes, exception rows (-128 codes present), the sparse split (normal
+// codes), a table of random entries; steps that end inside a block, columns inside a chunk, an
+// odd number of chunks, and the transposed orientation (more columns than rows).
+TEST(ApproxGemm, GatherSharedLookupsEqualGolden) {
+  std::vector<std::int16_t> noise(approx::kTableEntries);
+  std::mt19937 gen(41);
+  std::uniform_int_distribution<int> any(-32768, 32767);
+  for (auto& v : noise) v = static_cast<std::int16_t>(any(gen));
+  std::vector<approx::MultiplierTable> tables = {approx::load_multiplier("mul8s_1L2H"), approx::load_multiplier("mitchell"),
+                                                 approx::load_multiplier("drum4"), approx::MultiplierTable("noise", noise)};
+  std::normal_distribution<float> spread(0.0f, 20.0f);
+  for (const auto& table : tables) {
+    const ApproxPlan gather(table, /*allow_structured=*/false);
+    for (const Shape& s : {Shape{kSharedLookupRows, 70, 131}, Shape{kSharedLookupRows + 77, 130, 40}, Shape{5, kSharedLookupRows + 3, 33}}) {
+      for (const bool normal : {false, true}) {
+        auto a = random_codes(s.m * s.k, 43);
+        if (normal) {
+          for (auto& v : a) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+        }
+        const auto w = random_codes(s.n * s.k, 44);
+        const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
+        ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), s.m, s.n, s.k), expected)
+            << table.name() << " " << s.m << "x" << s.n << "x" << s.k << (normal ? " normal codes" : "");
+      }
+    }
+  }
+}
+
 // The k-major entry point (what conv2d's im2col feeds) equals the row-major one, whatever codes
 // the padding columns hold, and refuses a stride the lookups cannot read.
 TEST(GatherGemm, KMajorColumnsEqualRowMajor) {
@@ -278,7 +307,12 @@ TEST(ApproxGemm, SupportsSaysWhy) {
 }
 
 TEST(ApproxConv2d, CpuTwinEqualsGolden) {
-  const std::vector<approx::Conv2dShape> shapes = test_inputs::conv_shapes();
+  std::vector<approx::Conv2dShape> shapes = test_inputs::conv_shapes();
+  approx::Conv2dShape many_pixels;  // 1156 output pixels: the gather path's shared lookups
+  many_pixels.batch = 1; many_pixels.in_channels = 3; many_pixels.in_height = 34; many_pixels.in_width = 34;
+  many_pixels.out_channels = 6; many_pixels.kernel_height = 3; many_pixels.kernel_width = 3;
+  many_pixels.pad_h = 1; many_pixels.pad_w = 1;
+  shapes.push_back(many_pixels);
   std::vector<std::string> names = {"exact", "trunc4", "bam_h2_v5", "mitchell"};
   for (const auto& b : approx::bundled_multipliers()) names.push_back(b.name);
   std::uint32_t seed = 100;

@@ -13,6 +13,7 @@
 #include "golden/approx/conv.h"
 #include "golden/approx/gemm.h"
 #include "kernels/approx/approx_gemm.h"
+#include "kernels/approx/gather_gemm.h"
 #include "kernels/common/scratch.h"
 #include "tests/kernels/kernel_test_inputs.h"
 
@@ -63,8 +64,9 @@ TEST(Scratch, EveryApproxPathIgnoresWhatTheSlotsHeld) {
   struct Shape {
     std::size_t m, n, k;
   };
-  // Odd N and K (panel and 4-byte padding), few columns (the transposed gather), K past a step block.
-  const Shape shapes[] = {{7, 33, 257}, {70, 5, 131}, {9, 65, 6}, {130, 3, 300}};
+  // Odd N and K (panel and 4-byte padding), few columns (the transposed gather), K past a step block,
+  // rows enough for the gather path's shared lookups.
+  const Shape shapes[] = {{7, 33, 257}, {70, 5, 131}, {9, 65, 6}, {130, 3, 300}, {kSharedLookupRows + 5, 70, 40}};
   std::uint32_t seed = 11;
   for (const std::string name : {"exact", "trunc4", "mul8s_1L2H", "mitchell", "mul8s_1KR3"}) {
     const approx::MultiplierTable table = approx::load_multiplier(name);
