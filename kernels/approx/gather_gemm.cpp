@@ -85,7 +85,8 @@ inline __m512i interleave_columns(__m512i even, __m512i odd, int half) {
 }
 
 // Adds 256 * high + low of 32 columns (uint16 sums, in column order) into out[0..valid) (int32).
-inline void fold32(__m512i low_sums, __m512i high_sums, std::int32_t* out, std::size_t valid) {
+// (With add = false, stores them instead.)
+inline void fold32(__m512i low_sums, __m512i high_sums, std::int32_t* out, std::size_t valid, bool add = true) {
   for (int q = 0; q < 2; ++q) {
     if (valid <= static_cast<std::size_t>(16 * q)) return;
     const std::size_t left = valid - static_cast<std::size_t>(16 * q);
@@ -93,7 +94,8 @@ inline void fold32(__m512i low_sums, __m512i high_sums, std::int32_t* out, std::
     const __m512i lo = _mm512_cvtepu16_epi32(q == 0 ? _mm512_castsi512_si256(low_sums) : _mm512_extracti64x4_epi64(low_sums, 1));
     const __m512i hi = _mm512_cvtepu16_epi32(q == 0 ? _mm512_castsi512_si256(high_sums) : _mm512_extracti64x4_epi64(high_sums, 1));
     std::int32_t* dst = out + 16 * q;
-    const __m512i v = _mm512_add_epi32(_mm512_add_epi32(_mm512_slli_epi32(hi, 8), lo), _mm512_maskz_loadu_epi32(mask, dst));
+    __m512i v = _mm512_add_epi32(_mm512_slli_epi32(hi, 8), lo);
+    if (add) v = _mm512_add_epi32(v, _mm512_maskz_loadu_epi32(mask, dst));
     _mm512_mask_storeu_epi32(dst, mask, v);
   }
 }
@@ -292,26 +294,32 @@ __m512i half_interleave_index() {
 }
 
 // out[0 .. valid) += 256 * high + low, the sums' even bytes being columns 0..31, odd 32..63.
-inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t valid) {
+inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t valid, bool add) {
   const __m512i even_low = _mm512_sub_epi16(s.raw_low, _mm512_slli_epi16(s.odd_low, 8));
   const __m512i even_high = _mm512_sub_epi16(s.raw_high, _mm512_slli_epi16(s.odd_high, 8));
-  fold32(even_low, even_high, out, std::min<std::size_t>(32, valid));
-  if (valid > 32) fold32(s.odd_low, s.odd_high, out + 32, valid - 32);
+  fold32(even_low, even_high, out, std::min<std::size_t>(32, valid), add);
+  if (valid > 32) fold32(s.odd_low, s.odd_high, out + 32, valid - 32, add);
 }
 
 // Rows [r0, r1) x the chunk at column c0 (`valid` real columns), every step.
-// With row_offsets (the unit of chunk 0): also row_offsets[r] = sum_k offset(a[r][k]), modulo
+// Every row of a (M x k) x the chunk at column c0 (`valid` real columns), steps [k_begin, k_end),
+// into out (row stride n): added, or stored by the first block if `store_first`. With row_offsets
+// (the units of chunk 0): also row_offsets[r] = sum over those steps of offset(a[r][k]), modulo
 // 2^32, on the scalar ports while phase 2 keeps the vector ones busy.
 template <int Planes, bool RowOffsets>
-void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t k, const std::uint8_t* wt,
-                        std::size_t np, std::size_t c0, std::size_t valid, std::size_t r0, std::size_t r1,
-                        std::int32_t* out, std::size_t n, std::uint8_t* entries, std::uint32_t* row_offsets) {
+void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t m, std::size_t k, std::size_t k_begin,
+                        std::size_t k_end, const std::uint8_t* wt, std::size_t np, std::size_t c0, std::size_t valid,
+                        std::int32_t* out, std::size_t n, bool store_first, std::uint8_t* entries,
+                        std::uint32_t* row_offsets) {
   constexpr std::size_t block = shared_block_steps<Planes>();
   constexpr std::size_t entry_bytes = Planes * 64;
+  const std::size_t r0 = 0, r1 = m;
   const __m512i order = half_interleave_index();
   const __m512i zero = _mm512_setzero_si512();
-  for (std::size_t k0 = 0; k0 < k; k0 += block) {
-    const std::size_t steps = std::min(block, k - k0);
+  for (std::size_t k0 = k_begin; k0 < k_end; k0 += block) {
+    const std::size_t steps = std::min(block, k_end - k0);
+    const bool first_block = k0 == k_begin;
+    const bool add = !(store_first && first_block);
     for (std::size_t s = 0; s < steps; ++s) {
       const __m512i idx = _mm512_permutexvar_epi8(order, _mm512_loadu_si512(wt + (k0 + s) * np + c0));
       const QuarterMasks m = quarter_masks(idx);
@@ -342,8 +350,8 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
         if constexpr (Planes == 2) add_bytes(rh, oh, _mm512_load_si512(entry + 64));
         if constexpr (RowOffsets) offsets += static_cast<std::uint32_t>(split.offset[row[s]]);
       }
-      fold_halves(ColumnSums{rl, ol, rh, oh}, out + r * n + c0, valid);
-      if constexpr (RowOffsets) row_offsets[r] += offsets;
+      fold_halves(ColumnSums{rl, ol, rh, oh}, out + r * n + c0, valid, add);
+      if constexpr (RowOffsets) row_offsets[r] = first_block ? offsets : row_offsets[r] + offsets;
     }
   }
 }
@@ -353,28 +361,48 @@ void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t chunks = np / 64;
   const std::size_t threads = worth_parallel(work) ? static_cast<std::size_t>(omp_get_max_threads()) : 1;
-  // Units of whole chunks x row ranges, as many as a multiple of the threads (equal work each):
-  // every range repeats phase 1, so no more ranges than that.
-  const std::size_t ranges = threads / std::gcd(chunks, threads);
-  const std::size_t rows_per_range = (m + ranges - 1) / ranges;
+  // Units: 64-column chunks x step ranges, at least two per thread when the chunks are fewer (a
+  // conv layer's 64 channels are one chunk). Splitting the steps, not the rows, keeps phase 1 done
+  // once per step; each range past the first sums into its own partial output, added at the end.
+  const std::size_t block = shared_block_steps<1>();
+  std::size_t ranges = threads == 1 || chunks >= 2 * threads ? 1 : (2 * threads + chunks - 1) / chunks;
+  ranges = std::max<std::size_t>(1, std::min(ranges, k / (2 * block)));
+  const std::size_t steps_per_range = ((k + ranges - 1) / ranges + block - 1) / block * block;
+  ranges = (k + steps_per_range - 1) / steps_per_range;
   std::uint8_t* entries_all = scratch_buffer<std::uint8_t>(ScratchSlot::gather_shared_entries, kSharedEntriesBytes * threads);
-  std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m);
-  std::fill(row_offsets, row_offsets + m, 0u);
+  std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m * ranges);
+  std::int32_t* partial = scratch_buffer<std::int32_t>(ScratchSlot::gather_partial_output, m * n * (ranges - 1));
 #pragma omp parallel for collapse(2) schedule(dynamic) num_threads(static_cast<int>(threads))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
-    for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(ranges); ++rr) {
+    for (std::ptrdiff_t kr = 0; kr < static_cast<std::ptrdiff_t>(ranges); ++kr) {
       const std::size_t c0 = static_cast<std::size_t>(c) * 64;
-      const std::size_t r0 = static_cast<std::size_t>(rr) * rows_per_range, r1 = std::min(m, r0 + rows_per_range);
-      if (c0 >= n || r0 >= r1) continue;
+      const std::size_t range = static_cast<std::size_t>(kr);
+      const std::size_t k_begin = range * steps_per_range, k_end = std::min(k, k_begin + steps_per_range);
+      if (c0 >= n) continue;
       std::uint8_t* entries = entries_all + kSharedEntriesBytes * static_cast<std::size_t>(omp_get_thread_num());
+      std::int32_t* dst = range == 0 ? out : partial + (range - 1) * m * n;
+      std::uint32_t* offsets = row_offsets + range * m;
+      const bool store_first = range > 0;  // out already holds the linear part; partials hold garbage
       const std::size_t valid = std::min<std::size_t>(64, n - c0);
-      if (two_planes && c0 == 0) shared_lookup_unit<2, true>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, row_offsets);
-      if (two_planes && c0 != 0) shared_lookup_unit<2, false>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, nullptr);
-      if (!two_planes && c0 == 0) shared_lookup_unit<1, true>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, row_offsets);
-      if (!two_planes && c0 != 0) shared_lookup_unit<1, false>(split, a, k, wt, np, c0, valid, r0, r1, out, n, entries, nullptr);
+      if (two_planes && c0 == 0) shared_lookup_unit<2, true>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, offsets);
+      if (two_planes && c0 != 0) shared_lookup_unit<2, false>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, nullptr);
+      if (!two_planes && c0 == 0) shared_lookup_unit<1, true>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, offsets);
+      if (!two_planes && c0 != 0) shared_lookup_unit<1, false>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, nullptr);
     }
   }
-  add_row_offsets(row_offsets, m, n, work, out);
+  // out += the partials and every range's row offsets, modulo 2^32.
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
+  for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(m); ++rr) {
+    const std::size_t r = static_cast<std::size_t>(rr);
+    std::uint32_t offset = 0;
+    for (std::size_t range = 0; range < ranges; ++range) offset += row_offsets[range * m + r];
+    std::uint32_t* dst = reinterpret_cast<std::uint32_t*>(out + r * n);
+    for (std::size_t c = 0; c < n; ++c) dst[c] += offset;
+    for (std::size_t range = 1; range < ranges; ++range) {
+      const std::uint32_t* src = reinterpret_cast<const std::uint32_t*>(partial + (range - 1) * m * n + r * n);
+      for (std::size_t c = 0; c < n; ++c) dst[c] += src[c];
+    }
+  }
 }
 
 // out = the split's linear part (its GEMM terms), modulo 2^32.

@@ -22,6 +22,7 @@ enum class ScratchSlot : unsigned {
   gather_masks,
   gather_shared_entries,
   gather_row_offsets,
+  gather_partial_output,
   transposed_output,
   conv_columns,
   conv_columns_k_major,

@@ -235,7 +235,8 @@ TEST(ApproxGemm, GatherSplitChosenByTheActivations) {
 // From kSharedLookupRows rows on, the rows share their lookups (phase 1 per code, phase 2 per
 // row): one plane, two planes, exception rows (-128 codes present), the sparse split (normal
 // codes), a table of random entries; steps that end inside a block, columns inside a chunk, an
-// odd number of chunks, and the transposed orientation (more columns than rows).
+// odd number of chunks, one chunk with its steps split in ranges (partial outputs), and the
+// transposed orientation (more columns than rows).
 TEST(ApproxGemm, GatherSharedLookupsEqualGolden) {
   std::vector<std::int16_t> noise(approx::kTableEntries);
   std::mt19937 gen(41);
@@ -246,7 +247,8 @@ TEST(ApproxGemm, GatherSharedLookupsEqualGolden) {
   std::normal_distribution<float> spread(0.0f, 20.0f);
   for (const auto& table : tables) {
     const ApproxPlan gather(table, /*allow_structured=*/false);
-    for (const Shape& s : {Shape{kSharedLookupRows, 70, 131}, Shape{kSharedLookupRows + 77, 130, 40}, Shape{5, kSharedLookupRows + 3, 33}}) {
+    for (const Shape& s : {Shape{kSharedLookupRows, 70, 131}, Shape{kSharedLookupRows + 77, 130, 40},
+                            Shape{kSharedLookupRows + 6, 64, 300}, Shape{5, kSharedLookupRows + 3, 33}}) {
       for (const bool normal : {false, true}) {
         auto a = random_codes(s.m * s.k, 43);
         if (normal) {
