@@ -528,10 +528,11 @@ GatherTable::GatherTable(const std::int16_t* entries, TableSplits splits)
 
 const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
   if (!table.sparse_split || m * k == 0) return table.split;
-  std::array<std::uint8_t, 256> is_exception{};
+  std::uint32_t is_exception[256] = {};
   for (const std::uint8_t code : table.sparse_split->exception_rows) is_exception[code] = 1;
-  std::size_t hits = 0;
-  for (std::size_t i = 0; i < m * k; ++i) hits += is_exception[static_cast<std::uint8_t>(a[i])];
+  std::uint64_t hits = 0;
+  constexpr std::size_t kPiece = std::size_t{1} << 31;  // the counts stay below 2^32
+  for (std::size_t i = 0; i < m * k; i += kPiece) hits += sum_through_table(is_exception, a + i, std::min(kPiece, m * k - i));
   const double fraction = static_cast<double>(hits) / static_cast<double>(m * k);
   return estimated_cost(*table.sparse_split, fraction) < estimated_cost(table.split, 0.0) ? *table.sparse_split : table.split;
 }
