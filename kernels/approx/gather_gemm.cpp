@@ -140,7 +140,8 @@ void one_plane_pass(const RowSplit& split, const std::int8_t* const* a_row, cons
                     std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
   static_assert(Rows >= 1 && Rows <= 2 && Chunks >= 1 && Chunks <= 2);
   const __m512i zero = _mm512_setzero_si512();
-  ColumnSums s00{zero, zero, zero, zero}, s01 = s00, s10 = s00, s11 = s00;
+  // [row][chunk] raw and odd sums (named registers: see two_plane_pass).
+  __m512i r00 = zero, o00 = zero, r01 = zero, o01 = zero, r10 = zero, o10 = zero, r11 = zero, o11 = zero;
   const std::int8_t* a0 = a_row[0];
   const std::int8_t* a1 = a_row[Rows - 1];
   for (std::size_t kk = k0; kk < k1; ++kk) {
@@ -150,17 +151,17 @@ void one_plane_pass(const RowSplit& split, const std::int8_t* const* a_row, cons
     if constexpr (Rows > 1) load_row(split.low.data(), a1[kk], t1);
     const __m512i idx0 = _mm512_loadu_si512(wk);
     const QuarterMasks m0 = quarter_masks(idx0);
-    add_bytes(s00.raw_low, s00.odd_low, lookup64(t0, idx0, m0));
-    if constexpr (Rows > 1) add_bytes(s10.raw_low, s10.odd_low, lookup64(t1, idx0, m0));
+    add_bytes(r00, o00, lookup64(t0, idx0, m0));
+    if constexpr (Rows > 1) add_bytes(r10, o10, lookup64(t1, idx0, m0));
     if constexpr (Chunks > 1) {
       const __m512i idx1 = _mm512_loadu_si512(wk + 64);
       const QuarterMasks m1 = quarter_masks(idx1);
-      add_bytes(s01.raw_low, s01.odd_low, lookup64(t0, idx1, m1));
-      if constexpr (Rows > 1) add_bytes(s11.raw_low, s11.odd_low, lookup64(t1, idx1, m1));
+      add_bytes(r01, o01, lookup64(t0, idx1, m1));
+      if constexpr (Rows > 1) add_bytes(r11, o11, lookup64(t1, idx1, m1));
     }
   }
-  const ColumnSums* sums[4] = {&s00, &s01, &s10, &s11};
-  const ColumnSums* ordered[4] = {sums[0], sums[Chunks > 1 ? 1 : 2], sums[Chunks > 1 ? 2 : 3], sums[3]};
+  const ColumnSums sums[4] = {{r00, o00, zero, zero}, {r01, o01, zero, zero}, {r10, o10, zero, zero}, {r11, o11, zero, zero}};
+  const ColumnSums* ordered[4] = {&sums[0], &sums[Chunks > 1 ? 1 : 2], &sums[Chunks > 1 ? 2 : 3], &sums[3]};
   fold_all(ordered, Rows, Chunks, out_row, c0, valid);
 }
 
