@@ -2,7 +2,9 @@
 //
 // Weights are transposed to K x Np bytes (Np = N rounded up to 64; padding columns read code 0
 // and are never written out), so that for a fixed k the weights of 64 columns are one register.
-// Work unit: kRowBlock activation rows x one column group, the whole K in blocks of kStepBlock.
+// Below kSharedLookupRows rows, each row looks up its own table rows; work unit: kRowBlock
+// activation rows x one column group, the whole K in blocks of kStepBlock. From there, the rows
+// share the lookups (shared_lookup_gemm below).
 #include "kernels/approx/gather_gemm.h"
 
 #include <algorithm>
@@ -51,7 +53,8 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 //   odd[c] += v >> 8       (the odd columns' bytes, <= 255 * kStepBlock < 2^16: exact)
 // and afterwards even = raw - 256 * odd (mod 2^16; the true even sum is < 2^16, so exact).
 // Then, per column, in int32 (modulo 2^32, as the linear part): 256 * sum(high) + sum(low).
-// Port 5 (the vpermb) is the bound; the rest (masks, accumulation) goes to port 0 where it can:
+// The loops are bound by their uops on the two vector ports (port 5: vpermb, mask loads; port 0:
+// vpmovb2m, k-ops, shifts; either: adds), so the mask work goes where it is shared:
 //  - one plane: 2 activation rows x 128 columns per pass; the masks of a step are computed once
 //    for both rows (vpmovb2m of the codes and of the codes << 1, kor, kand);
 //  - two planes: 1 row x 256 columns, the row's 8 table registers loaded once per step, bit 6 of

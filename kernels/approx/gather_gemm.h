@@ -4,7 +4,8 @@
 // Entries are int16 and the sum is an integer, so any summation order gives golden's bits.
 // With AVX-512 VBMI the table runs as its row split (row_split.h): the linear part as one integer
 // GEMM, the per-row offsets as a sum over K, and only the residual looked up, row by row as 0, 1
-// or 2 byte planes. Portable: every entry looked up from the table.
+// or 2 byte planes (or one plus a few exception rows); from kSharedLookupRows rows on, each step's
+// lookups are shared by the rows. Portable: every entry looked up from the table.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
