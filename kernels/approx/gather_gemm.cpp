@@ -317,7 +317,6 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
                         std::uint32_t* row_offsets) {
   constexpr std::size_t block = shared_block_steps<Planes>();
   constexpr std::size_t entry_bytes = Planes * 64;
-  const std::size_t r0 = 0, r1 = m;
   const __m512i order = half_interleave_index();
   const __m512i zero = _mm512_setzero_si512();
   for (std::size_t k0 = k_begin; k0 < k_end; k0 += block) {
@@ -338,9 +337,9 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
         }
       }
     }
-    for (std::size_t r = r0; r < r1; ++r) {
+    for (std::size_t r = 0; r < m; ++r) {
       const std::uint8_t* row = reinterpret_cast<const std::uint8_t*>(a + r * k + k0);
-      if (r + kSharedPrefetchRows < r1) {
+      if (r + kSharedPrefetchRows < m) {
         _mm_prefetch(reinterpret_cast<const char*>(row + kSharedPrefetchRows * k), _MM_HINT_T0);
         const char* ahead = reinterpret_cast<const char*>(out + (r + kSharedPrefetchRows) * n + c0);
         for (int line = 0; line < 4; ++line) _mm_prefetch(ahead + 64 * line, _MM_HINT_T0);
