@@ -297,7 +297,8 @@ __m512i half_interleave_index() {
   return _mm512_load_si512(index);
 }
 
-// out[0 .. valid) += 256 * high + low, the sums' even bytes being columns 0..31, odd 32..63.
+// out[0 .. valid) += 256 * high + low (or = with add false), the sums' even bytes being columns
+// 0..31, odd 32..63.
 inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t valid, bool add) {
   const __m512i even_low = _mm512_sub_epi16(s.raw_low, _mm512_slli_epi16(s.odd_low, 8));
   const __m512i even_high = _mm512_sub_epi16(s.raw_high, _mm512_slli_epi16(s.odd_high, 8));
@@ -305,7 +306,6 @@ inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t vali
   if (valid > 32) fold32(s.odd_low, s.odd_high, out + 32, valid - 32, add);
 }
 
-// Rows [r0, r1) x the chunk at column c0 (`valid` real columns), every step.
 // Every row of a (M x k) x the chunk at column c0 (`valid` real columns), steps [k_begin, k_end),
 // into out (row stride n): added, or stored by the first block if `store_first`. With row_offsets
 // (the units of chunk 0): also row_offsets[r] = sum over those steps of offset(a[r][k]), modulo
