@@ -265,12 +265,15 @@ void exception_pass(const RowSplit& split, const std::int8_t* a, const std::uint
   }
 }
 
-// out[r][c] += row_offsets[r], modulo 2^32.
-void add_row_offsets(const std::uint32_t* row_offsets, std::size_t m, std::size_t n, std::uint64_t work, std::int32_t* out) {
+// out[r][c] += sum over j < parts of row_offsets[j * m + r] (partial sums of the row's
+// offsets), modulo 2^32.
+void add_row_offsets(const std::uint32_t* row_offsets, std::size_t parts, std::size_t m, std::size_t n,
+                     std::uint64_t work, std::int32_t* out) {
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    std::uint32_t add = 0;
+    for (std::size_t j = 0; j < parts; ++j) add += row_offsets[j * m + static_cast<std::size_t>(r)];
     std::int32_t* dst = out + static_cast<std::size_t>(r) * n;
-    const std::uint32_t add = row_offsets[r];
     for (std::size_t c = 0; c < n; ++c) dst[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(dst[c]) + add);
   }
 }
@@ -393,17 +396,17 @@ void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_
       if (!two_planes && c0 != 0) shared_lookup_unit<1, false>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, nullptr);
     }
   }
-  // out += the partials and every range's row offsets, modulo 2^32.
+  add_row_offsets(row_offsets, ranges, m, n, work, out);
+  // out += the partial outputs, modulo 2^32.
+  if (ranges > 1) {
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(m); ++rr) {
-    const std::size_t r = static_cast<std::size_t>(rr);
-    std::uint32_t offset = 0;
-    for (std::size_t range = 0; range < ranges; ++range) offset += row_offsets[range * m + r];
-    std::uint32_t* dst = reinterpret_cast<std::uint32_t*>(out + r * n);
-    for (std::size_t c = 0; c < n; ++c) dst[c] += offset;
-    for (std::size_t range = 1; range < ranges; ++range) {
-      const std::uint32_t* src = reinterpret_cast<const std::uint32_t*>(partial + (range - 1) * m * n + r * n);
-      for (std::size_t c = 0; c < n; ++c) dst[c] += src[c];
+    for (std::ptrdiff_t rr = 0; rr < static_cast<std::ptrdiff_t>(m); ++rr) {
+      const std::size_t r = static_cast<std::size_t>(rr);
+      std::uint32_t* dst = reinterpret_cast<std::uint32_t*>(out + r * n);
+      for (std::size_t range = 1; range < ranges; ++range) {
+        const std::uint32_t* src = reinterpret_cast<const std::uint32_t*>(partial + (range - 1) * m * n + r * n);
+        for (std::size_t c = 0; c < n; ++c) dst[c] += src[c];
+      }
     }
   }
 }
@@ -455,7 +458,7 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   }
   std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m);
   sum_row_offsets(split, a, m, k, work, row_offsets);
-  add_row_offsets(row_offsets, m, n, work, out);
+  add_row_offsets(row_offsets, 1, m, n, work, out);
   if (split.rows_with_planes(0) == 256) return;
   // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
   // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros. With
