@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -25,6 +26,7 @@
 #include "golden/approx/table.h"
 #include "golden/common/error.h"
 #include "kernels/approx/expanded_gemm.h"
+#include "kernels/common/amx_tiles.h"
 #include "kernels/common/byte_table.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
@@ -199,10 +201,183 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
   fold_all(ordered, 1, Chunks, out_row, c0, valid);
 }
 
+#if defined(TESSERA_AMX_TILES)
+// Two planes, summed by AMX (LookupSums::amx_tiles). The vector loop above is bound by its uops
+// on the two vector ports: per 64 products 8 vpermb, 4 for the masks and 6 for the sums. Here the
+// looked-up bytes are only stored, and AMX sums them: per 4 steps, the bytes of up to 4 chunks are
+// one B tile per plane (row 4 * chunk + step, 64 bytes), and tdpbuud against a constant 0/1 A tile
+// (the selector) adds, for sums row i and column c, the bytes at 4 * c + i % 4 of the 4 rows of
+// chunk i / 4 into an int32 C tile. The weight codes are permuted within each chunk so that byte
+// 4 * c + q of a lookup is column 16 * q + c (tile_ordered_weights): the C tile's 256 int32 are
+// then the columns in order. The vector ports keep the vpermb and the masks; the loop ran
+// 15 -> 20 G products/s on one core (1 row x 4 chunks, uniform codes).
+// Tiles (numbered literally: GCC's tile intrinsics paste the number into the instruction): 0 the
+// selector, 1 and 2 the low and high plane's bytes, 3 and 4 their sums over even groups of steps,
+// 5 and 6 over odd ones.
+constexpr int kLookupTiles = 7;
+constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 chunks x 4 steps)
+
+// The A tile: selector[i][4 * row + q] = 1 where row / 4 == i / 4 and q == i % 4.
+const std::uint8_t* tile_selector() {
+  alignas(64) static const std::array<std::uint8_t, 16 * 64> selector = [] {
+    std::array<std::uint8_t, 16 * 64> s{};
+    for (std::size_t i = 0; i < 16; ++i)
+      for (std::size_t row = 0; row < 16; ++row) s[i * 64 + 4 * row + i % 4] = row / 4 == i / 4 ? 1 : 0;
+    return s;
+  }();
+  return selector.data();
+}
+
+// wt (bytes / 64 chunks of 64 codes) with each chunk's codes in the order the sums tile reads:
+// position 4 * c + q holds column 16 * q + c.
+const std::uint8_t* tile_ordered_weights(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
+  alignas(64) std::uint8_t order[64];
+  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(16 * (p % 4) + p / 4);
+  const __m512i index = _mm512_load_si512(order);
+  std::uint8_t* ordered = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
+  for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(bytes / 64); ++v) {
+    const std::size_t at = 64 * static_cast<std::size_t>(v);
+    _mm512_store_si512(ordered + at, _mm512_permutexvar_epi8(index, _mm512_loadu_si512(wt + at)));
+  }
+  return ordered;
+}
+
+// Rows x Chunks from c0 (wt_tiles: tile_ordered_weights), steps [k0, k1), Planes byte planes,
+// added into out_row[r][c0 ..) (`valid` columns). A slot is a row and a chunk (slot = row *
+// Chunks + chunk); a B tile holds 4 slots' 4 steps (row 4 * (slot % 4) + step), and there are at
+// most 2 B tiles (tiles 1 and 2): byte tile p * slot_tiles + slot / 4. The calling thread has
+// the tiles configured (kLookupTiles) and the selector loaded.
+template <int Planes, std::size_t Rows, std::size_t Chunks>
+void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std::uint8_t* wt_tiles, std::size_t np,
+               std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+  constexpr std::size_t kSlots = Rows * Chunks, kSlotTiles = (kSlots + 3) / 4, kByteTiles = Planes * kSlotTiles;
+  static_assert((Planes == 1 || Planes == 2) && kSlots >= 1 && kByteTiles <= 2);
+  // [buffer][byte tile][row][byte]. A group's tiles are loaded one group later: a tile load
+  // cannot take bytes from stores still in flight, and waited for them (measured: the tile loads
+  // and tdpbuud took 30 % of the samples when they followed their own group's stores).
+  constexpr std::size_t kBuffers = 3;
+  alignas(64) std::uint8_t bytes[kBuffers][kByteTiles][16 * 64];
+  if constexpr (kSlots % 4 != 0) std::memset(bytes, 0, sizeof(bytes));  // rows of absent slots: summed, never read
+  const std::uint8_t* planes[2] = {split.low.data(), split.high.data()};
+  const __m512i zero = _mm512_setzero_si512();
+  const auto row_of = [](int plane, std::size_t slot, std::size_t step) {
+    return std::pair<std::size_t, std::size_t>{static_cast<std::size_t>(plane) * kSlotTiles + slot / 4,
+                                               64 * (kTileSteps * (slot % 4) + step)};
+  };
+  // Groups alternate between two sums tiles per byte tile (3, 4 even; 5, 6 odd): each tdpbuud
+  // waits for the last one into its tile, longer than a group of one plane's lookups takes.
+  _tile_zero(3);
+  _tile_zero(5);
+  if constexpr (kByteTiles == 2) {
+    _tile_zero(4);
+    _tile_zero(6);
+  }
+  const auto sum_group = [&](std::size_t group) {
+    const auto& tiles = bytes[group % kBuffers];
+    _tile_loadd(1, tiles[0], 64);
+    if (group % 2 == 0) _tile_dpbuud(3, 0, 1);
+    else _tile_dpbuud(5, 0, 1);
+    if constexpr (kByteTiles == 2) {
+      _tile_loadd(2, tiles[kByteTiles - 1], 64);
+      if (group % 2 == 0) _tile_dpbuud(4, 0, 2);
+      else _tile_dpbuud(6, 0, 2);
+    }
+  };
+  std::size_t group = 0;
+  for (std::size_t g0 = k0; g0 < k1; g0 += kTileSteps, ++group) {
+    auto& tiles = bytes[group % kBuffers];
+    const std::size_t steps = std::min(kTileSteps, k1 - g0);
+    for (std::size_t s = 0; s < steps; ++s) {
+      const std::size_t kk = g0 + s;
+      __m512i t[Rows][Planes][4];
+      for (std::size_t r = 0; r < Rows; ++r)
+        for (int p = 0; p < Planes; ++p) load_row(planes[p], a_row[r][kk], t[r][p]);
+      const std::uint8_t* wk = wt_tiles + kk * np + c0;
+      for (std::size_t chunk = 0; chunk < Chunks; ++chunk) {
+        const __m512i idx = _mm512_loadu_si512(wk + 64 * chunk);
+        const QuarterMasks m = quarter_masks(idx);
+        for (std::size_t r = 0; r < Rows; ++r) {
+          for (int p = 0; p < Planes; ++p) {
+            const auto [tile, at] = row_of(p, r * Chunks + chunk, s);
+            _mm512_store_si512(tiles[tile] + at, lookup64(t[r][p], idx, m));
+          }
+        }
+      }
+    }
+    for (std::size_t s = steps; s < kTileSteps; ++s) {
+      for (std::size_t slot = 0; slot < kSlots; ++slot) {
+        for (int p = 0; p < Planes; ++p) {
+          const auto [tile, at] = row_of(p, slot, s);
+          _mm512_store_si512(tiles[tile] + at, zero);
+        }
+      }
+    }
+    if (group > 0) sum_group(group - 1);
+  }
+  if (group > 0) sum_group(group - 1);
+  alignas(64) std::uint32_t even[kByteTiles][256], odd[kByteTiles][256];
+  _tile_stored(3, even[0], 64);
+  _tile_stored(5, odd[0], 64);
+  if constexpr (kByteTiles == 2) {
+    _tile_stored(4, even[kByteTiles - 1], 64);
+    _tile_stored(6, odd[kByteTiles - 1], 64);
+  }
+  // Modulo 2^32, as the linear part.
+  for (std::size_t r = 0; r < Rows; ++r) {
+    for (std::size_t chunk = 0; chunk < Chunks && 64 * chunk < valid; ++chunk) {
+      std::uint32_t* out = reinterpret_cast<std::uint32_t*>(out_row[r] + c0 + 64 * chunk);
+      const std::size_t slot = r * Chunks + chunk, columns = std::min<std::size_t>(64, valid - 64 * chunk);
+      const std::size_t low = slot / 4, high = kSlotTiles + slot / 4, base = 64 * (slot % 4);
+      for (std::size_t c = 0; c < columns; ++c) {
+        std::uint32_t v = even[low][base + c] + odd[low][base + c];
+        if constexpr (Planes == 2) v += (even[high % kByteTiles][base + c] + odd[high % kByteTiles][base + c]) << 8;
+        out[c] += v;
+      }
+    }
+  }
+}
+#endif
+
 // A work unit's rows (a_row[0 .. count)) x `chunks` chunks from c0, steps [k0, k1).
-void residual_pass(const RowSplit& split, bool two_planes, const std::int8_t* const* a_row, std::size_t count,
-                   const std::uint8_t* wt, const std::uint64_t* masks, std::size_t np, std::size_t c0,
-                   std::size_t chunks, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+// With tiles (LookupSums::amx_tiles): the two-plane rows read wt as tile_ordered_weights.
+void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std::int8_t* const* a_row,
+                   std::size_t count, const std::uint8_t* wt, const std::uint64_t* masks, std::size_t np,
+                   std::size_t c0, std::size_t chunks, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
+                   std::size_t valid) {
+#if defined(TESSERA_AMX_TILES)
+  if (tiles && two_planes) {
+    for (std::size_t r = 0; r < count; ++r) {
+      switch (chunks) {
+        case 4: tile_pass<2, 1, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 3: tile_pass<2, 1, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 2: tile_pass<2, 1, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        default: tile_pass<2, 1, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+      }
+    }
+    return;
+  }
+  if (tiles) {
+    std::size_t r = 0;
+    for (; r + 2 <= count; r += 2) {
+      switch (chunks) {
+        case 4: tile_pass<1, 2, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 3: tile_pass<1, 2, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 2: tile_pass<1, 2, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        default: tile_pass<1, 2, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+      }
+    }
+    if (r < count) {
+      switch (chunks) {
+        case 4: tile_pass<1, 1, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 3: tile_pass<1, 1, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        case 2: tile_pass<1, 1, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+        default: tile_pass<1, 1, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
+      }
+    }
+    return;
+  }
+#endif
   if (two_planes) {
     for (std::size_t r = 0; r < count; ++r) {
       switch (chunks) {
@@ -447,7 +622,7 @@ void sum_row_offsets(const RowSplit& split, const std::int8_t* a, std::size_t m,
 
 // wt: the column operand k-major (K x np); w: the same N x K, read only by the linear part.
 void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
-                      std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+                      std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
   linear_terms(split, a, w, m, n, k, out);
   const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
@@ -463,10 +638,25 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   // Every step runs the table's widest row: sorting a mixed table's steps by plane count cost
   // more than the narrow rows saved (measured). A constant residual is 0 and reads as zeros. With
   // exception rows, every step runs one plane and the exceptions' high bytes come after.
-  const std::uint64_t* masks = two_planes ? bit6_masks(wt, k * np, work) : nullptr;
+  const bool tiles = sums == LookupSums::amx_tiles;
+  const std::uint64_t* masks = two_planes && !tiles ? bit6_masks(wt, k * np, work) : nullptr;
+#if defined(TESSERA_AMX_TILES)
+  const std::uint8_t* wt_pass = tiles ? tile_ordered_weights(wt, k * np, work) : wt;
+  const TileConfig config = full_tiles(kLookupTiles);
+#else
+  const std::uint8_t* wt_pass = wt;
+#endif
   const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel for collapse(2) schedule(dynamic) if(worth_parallel(work))
+#pragma omp parallel if(worth_parallel(work))
+  {
+#if defined(TESSERA_AMX_TILES)
+  if (tiles) {
+    load_tile_config(config);
+    _tile_loadd(0, tile_selector(), 64);
+  }
+#endif
+#pragma omp for collapse(2) schedule(dynamic)
   for (std::ptrdiff_t g = 0; g < static_cast<std::ptrdiff_t>(groups); ++g) {
     for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
       const std::size_t c0 = static_cast<std::size_t>(g) * kGroupColumns;
@@ -480,11 +670,15 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
         out_row[i] = out + (r0 + i) * n;
       }
       for (std::size_t k0 = 0; k0 < k; k0 += kStepBlock) {
-        residual_pass(split, two_planes, a_row, rows, wt, masks, np, c0, chunks, k0, std::min(k, k0 + kStepBlock),
-                      out_row, valid);
+        residual_pass(split, two_planes, tiles, a_row, rows, wt_pass, masks, np, c0, chunks, k0,
+                      std::min(k, k0 + kStepBlock), out_row, valid);
       }
     }
   }
+#if defined(TESSERA_AMX_TILES)
+  if (tiles) _tile_release();
+#endif
+  }  // omp parallel
   if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
 }
 #endif
@@ -563,8 +757,31 @@ std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut) 
   return table;
 }
 
+bool lookup_sums_available(LookupSums sums) {
+  if (sums == LookupSums::vector) return true;
+#if defined(__AVX512VBMI__) && defined(TESSERA_AMX_TILES)
+  return amx_granted();
+#else
+  return false;
+#endif
+}
+
+LookupSums lookup_sums() {
+  return lookup_sums_available(LookupSums::amx_tiles) ? LookupSums::amx_tiles : LookupSums::vector;
+}
+
+namespace {
+void require_available(LookupSums sums) {
+  if (!lookup_sums_available(sums)) {
+    throw ConfigError("gather_gemm: two-plane sums on AMX tiles are not available (the build needs AVX-512 VBMI "
+                      "and AMX, and the kernel must grant the tile state)");
+  }
+}
+}  // namespace
+
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
-                 std::size_t k, std::int32_t* out) {
+                 std::size_t k, std::int32_t* out, LookupSums sums) {
+  require_available(sums);
   if (m == 0 || n == 0) return;
   if (k == 0) {
     std::fill(out, out + m * n, 0);
@@ -573,14 +790,16 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::size_t np = (n + 63) / 64 * 64;
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
-  gather_gemm_vbmi(split_for(table, a, m, k), a, w, wt, np, m, n, k, out);
+  gather_gemm_vbmi(split_for(table, a, m, k), a, w, wt, np, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, wt, np, m, n, k, out);
 #endif
 }
 
 void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const std::uint8_t* w_t,
-                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out,
+                         LookupSums sums) {
+  require_available(sums);
   if (column_stride % 64 != 0 || column_stride < n) {
     throw ConfigError("gather_gemm_k_major: column_stride " + std::to_string(column_stride) +
                       " must be a multiple of 64 and at least N = " + std::to_string(n));
@@ -598,7 +817,7 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }
-  gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out);
+  gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);
 #endif

@@ -41,14 +41,25 @@ inline constexpr std::size_t kSharedLookupRows = 1024;
 // lives while some plan holds it).
 std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut);
 
-// a: M x K, w: N x K (row-major codes), out: M x N.
+// How the lookup passes (below kSharedLookupRows rows) sum their looked-up bytes. amx_tiles: the
+// bytes go to memory and AMX sums them (tdpbuud against a 0/1 selector tile), which leaves the
+// vector ports to the lookups; vector: uint16 sums in registers. The same bits either way.
+enum class LookupSums { amx_tiles, vector };
+
+// amx_tiles where the build has AVX-512 VBMI and AMX and the kernel grants the process the tiles.
+bool lookup_sums_available(LookupSums sums);
+// The fastest available.
+LookupSums lookup_sums();
+
+// a: M x K, w: N x K (row-major codes), out: M x N. Throws ConfigError if `sums` is not available.
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,
-                 std::size_t n, std::size_t k, std::int32_t* out);
+                 std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums = lookup_sums());
 
 // The same with the column operand k-major, the layout the lookups read (a conv's im2col can
 // write it directly): w_t[kk * column_stride + c] = w[c][kk], column_stride a multiple of 64 and
 // >= N (the codes of the padding columns do not reach the result). Throws ConfigError otherwise.
 void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const std::uint8_t* w_t,
-                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out);
+                         std::size_t column_stride, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out,
+                         LookupSums sums = lookup_sums());
 
 }  // namespace tessera::kernels

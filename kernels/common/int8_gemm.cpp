@@ -6,16 +6,12 @@
 #include <vector>
 
 #include "golden/common/error.h"
+#include "kernels/common/amx_tiles.h"
 #include "kernels/common/parallel.h"
 #include "kernels/common/scratch.h"
 
-#if defined(__AVX512VNNI__) || (defined(__AMX_INT8__) && defined(__AMX_TILE__))
+#if defined(__AVX512VNNI__)
 #include <immintrin.h>
-#endif
-#if defined(__AMX_INT8__) && defined(__AMX_TILE__) && defined(__linux__)
-#include <sys/syscall.h>
-#include <unistd.h>
-#define TESSERA_INT8_AMX 1
 #endif
 
 namespace tessera::kernels {
@@ -156,41 +152,13 @@ void gemm_vnni(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::
 }
 #endif  // __AVX512VNNI__
 
-#if defined(TESSERA_INT8_AMX) && defined(__AVX512VNNI__)
+#if defined(TESSERA_AMX_TILES) && defined(__AVX512VNNI__)
 // AMX: a 32 x 32 block of C is 4 int32 tiles (16 x 16); per 64 reduction steps two A tiles (16 rows x
 // 64 bytes) and two B tiles (16 groups of 4 steps x 16 columns x 4 bytes: the two halves of a
 // packed panel row, 128 bytes apart) feed 4 tdpbusd (16,384 u8 x s8 products each, int32 sums
 // wrapping like vpdpbusd's).
 constexpr std::size_t kAmxRows = 32;
 constexpr std::size_t kAmxDepth = 64;  // bytes of K per tile row
-
-// Linux gives a process the AMX tile state only on request (arch_prctl ARCH_REQ_XCOMP_PERM).
-bool amx_granted() {
-  static const bool granted = [] {
-    constexpr long kArchReqXcompPerm = 0x1023;
-    constexpr long kXfeatureXtiledata = 18;
-    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
-  }();
-  return granted;
-}
-
-struct alignas(64) TileConfig {
-  std::uint8_t palette = 1;
-  std::uint8_t start_row = 0;
-  std::uint8_t reserved[14] = {};
-  std::uint16_t bytes_per_row[16] = {};
-  std::uint8_t rows[16] = {};
-};
-
-// Tiles 0-3: C (rows 0-15 / 16-31 x columns 0-15 / 16-31), 4-5: A, 6-7: B; all 16 rows x 64 bytes.
-TileConfig block_config() {
-  TileConfig config;
-  for (int t = 0; t < 8; ++t) {
-    config.bytes_per_row[t] = 64;
-    config.rows[t] = 16;
-  }
-  return config;
-}
 
 void gemm_amx(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::size_t n, std::size_t k,
               std::int32_t* c, const std::uint32_t* column_offset) {
@@ -205,7 +173,8 @@ void gemm_amx(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::s
   const std::uint8_t* a_rows = copy_a ? ap : a;
   std::int8_t* bp = scratch_buffer<std::int8_t>(ScratchSlot::gemm_packed_b, np * k4p * 4);
   const std::size_t row_blocks = mp / kAmxRows, col_panels = np / kNr;
-  const TileConfig config = block_config();
+  // Tiles 0-3: C (rows 0-15 / 16-31 x columns 0-15 / 16-31), 4-5: A, 6-7: B.
+  const TileConfig config = full_tiles(8);
 #pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
 #pragma omp for schedule(static) nowait
@@ -216,7 +185,7 @@ void gemm_amx(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::s
       std::memset(dst + real, 0, ka - real);
     }
     pack_b_panels(b, n, k, k4p, bp);
-    _tile_loadconfig(&config);
+    load_tile_config(config);
 #pragma omp for collapse(2) schedule(dynamic, 4)
     for (std::ptrdiff_t ct = 0; ct < static_cast<std::ptrdiff_t>(col_panels); ++ct) {
       for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
@@ -251,7 +220,7 @@ void gemm_amx(const std::uint8_t* a, const std::int8_t* b, std::size_t m, std::s
     _tile_release();
   }  // omp parallel
 }
-#endif  // TESSERA_INT8_AMX
+#endif  // TESSERA_AMX_TILES
 
 const char* core_name(Int8Core core) {
   switch (core) {
@@ -274,7 +243,7 @@ bool int8_core_available(Int8Core core) {
       return false;
 #endif
     case Int8Core::amx:
-#if defined(TESSERA_INT8_AMX) && defined(__AVX512VNNI__)
+#if defined(TESSERA_AMX_TILES) && defined(__AVX512VNNI__)
       return amx_granted();
 #else
       return false;
@@ -300,7 +269,7 @@ void gemm_u8s8_i32_on(Int8Core core, const std::uint8_t* a, const std::int8_t* b
   }
   if (m == 0 || n == 0) return;
   switch (core) {
-#if defined(TESSERA_INT8_AMX) && defined(__AVX512VNNI__)
+#if defined(TESSERA_AMX_TILES) && defined(__AVX512VNNI__)
     case Int8Core::amx: gemm_amx(a, b, m, n, k, c, column_offset); return;
 #endif
 #if defined(__AVX512VNNI__)

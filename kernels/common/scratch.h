@@ -20,6 +20,7 @@ enum class ScratchSlot : unsigned {
   gather_columns,
   gather_rows,
   gather_masks,
+  gather_tile_columns,
   gather_shared_entries,
   gather_row_offsets,
   gather_partial_output,

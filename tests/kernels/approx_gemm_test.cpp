@@ -169,6 +169,54 @@ TEST(ApproxGemm, GatherAtDeepestKWrapsExactly) {
   }
 }
 
+// The lookup passes' bytes summed by AMX tiles or by vector sums, each against golden, on tables
+// whose residual rows need one byte plane (mul8s_1L2H), one plus an exception row (DRUM4, code
+// -128 present), or two (Mitchell on uniform codes, random entries, entries of -32768 and 32767
+// only, the latter also at the deepest K: sums that wrap int32). Steps that end inside a group of
+// 4 (K = 1, 3, 131: a step block of 128 and 3 more); 1 to 4 chunks in a column group (N = 1, 65,
+// 130, 200), columns that end inside a chunk, and odd rows (one-plane passes pair the rows).
+void expect_lookup_sums_equal_golden(LookupSums sums) {
+  std::vector<std::int16_t> noise(approx::kTableEntries), extremes(approx::kTableEntries);
+  std::mt19937 gen(61);
+  std::uniform_int_distribution<int> any(-32768, 32767);
+  for (auto& v : noise) v = static_cast<std::int16_t>(any(gen));
+  for (std::size_t i = 0; i < extremes.size(); ++i) extremes[i] = (i * 2654435761u >> 7) % 2 ? 32767 : -32768;
+  const approx::MultiplierTable tables[] = {approx::load_multiplier("mul8s_1L2H"), approx::load_multiplier("drum4"),
+                                            approx::load_multiplier("mitchell"), approx::MultiplierTable("noise", noise),
+                                            approx::MultiplierTable("extremes", extremes)};
+  for (const auto& table : tables) {
+    const GatherTable prepared(table.data());
+    const bool one_plane = table.name() == "mul8s_1L2H" || table.name() == "drum4";
+    ASSERT_EQ(prepared.split.rows_with_planes(2) > prepared.split.exception_rows.size(), !one_plane) << table.name();
+    ASSERT_EQ(prepared.split.exception_rows.size(), table.name() == "drum4" ? 1u : 0u) << table.name();
+    std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 131}, {9, 200, 257}, {3, 33, 1000}};
+    if (table.name() == "extremes") shapes.push_back({2, 3, approx::kMaxInt32Depth});
+    for (const Shape& s : shapes) {
+      auto a = random_codes(s.m * s.k, 62);
+      a[s.k / 2] = -128;  // an exception code (DRUM4) in row 0
+      const auto w = random_codes(s.n * s.k, 63);
+      std::vector<std::int32_t> got(s.m * s.n);
+      gather_gemm(prepared, a.data(), w.data(), s.m, s.n, s.k, got.data(), sums);
+      ASSERT_EQ(got, approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k))
+          << table.name() << " " << s.m << "x" << s.n << "x" << s.k;
+    }
+  }
+}
+
+TEST(ApproxGemm, GatherVectorSumsEqualGolden) { expect_lookup_sums_equal_golden(LookupSums::vector); }
+
+TEST(ApproxGemm, GatherTileSumsEqualGolden) {
+  if (!lookup_sums_available(LookupSums::amx_tiles)) {
+    const approx::MultiplierTable table = approx::load_multiplier("mitchell");
+    const std::int8_t code = 1;
+    std::int32_t out = 0;
+    EXPECT_THROW(gather_gemm(GatherTable(table.data()), &code, &code, 1, 1, 1, &out, LookupSums::amx_tiles), ConfigError);
+    GTEST_SKIP() << "AMX tiles unavailable here (build without AVX-512 VBMI and AMX, or tile state not granted)";
+  }
+  EXPECT_EQ(lookup_sums(), LookupSums::amx_tiles);
+  expect_lookup_sums_equal_golden(LookupSums::amx_tiles);
+}
+
 // A table whose rows all fit one byte plane but a few (the split's exception rows): one plane
 // for every step, the exceptions' high bytes added per step that holds one of their codes. Codes
 // at random (sparse hits), rows where every other step is an exception code (dense hits, several
