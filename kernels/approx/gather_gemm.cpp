@@ -49,8 +49,9 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 #if defined(__AVX512VBMI__)
 // AVX-512 VBMI, on the residual of the row split (row_split.h): a row's 256 residual bytes per
 // plane are a byte table looked up 64 weight codes at a time (kernels/common/byte_table.h: 4
-// vpermb, masks shared by every table looked up with the same codes).
-// Accumulators, per row and 64 columns, in registers for a block of kStepBlock steps:
+// vpermb, masks shared by every table looked up with the same codes). The looked-up bytes are
+// summed by AMX tiles where available (tile_pass below), else by the vector passes here.
+// Vector accumulators, per row and 64 columns, in registers for a block of kStepBlock steps:
 //   raw[c] += v            (uint16 lanes, wrapping: lane = even byte + 256 * odd byte, mod 2^16)
 //   odd[c] += v >> 8       (the odd columns' bytes, <= 255 * kStepBlock < 2^16: exact)
 // and afterwards even = raw - 256 * odd (mod 2^16; the true even sum is < 2^16, so exact).
@@ -202,18 +203,21 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
 }
 
 #if defined(TESSERA_AMX_TILES)
-// Two planes, summed by AMX (LookupSums::amx_tiles). The vector loop above is bound by its uops
-// on the two vector ports: per 64 products 8 vpermb, 4 for the masks and 6 for the sums. Here the
-// looked-up bytes are only stored, and AMX sums them: per 4 steps, the bytes of up to 4 chunks are
-// one B tile per plane (row 4 * chunk + step, 64 bytes), and tdpbuud against a constant 0/1 A tile
-// (the selector) adds, for sums row i and column c, the bytes at 4 * c + i % 4 of the 4 rows of
-// chunk i / 4 into an int32 C tile. The weight codes are permuted within each chunk so that byte
-// 4 * c + q of a lookup is column 16 * q + c (tile_ordered_weights): the C tile's 256 int32 are
-// then the columns in order. The vector ports keep the vpermb and the masks; the loop ran
-// 15 -> 20 G products/s on one core (1 row x 4 chunks, uniform codes).
+// The lookups summed by AMX (LookupSums::amx_tiles; the default where the build and the kernel
+// allow). The vector passes above are bound by their uops on the two vector ports: per 64
+// products and plane 4 vpermb, the masks' share and 3 for the sums. Here the looked-up bytes are
+// only stored, and AMX sums them: per 4 steps, a B tile (16 rows of 64 bytes) holds 4 slots (a
+// slot: one activation row and one 64-column chunk) x 4 steps, row 4 * slot + step, and tdpbuud
+// against a constant 0/1 A tile (the selector) adds, for C row i and column c, the bytes at
+// 4 * c + i % 4 of the 4 rows of slot i / 4 into an int32 C tile. The weight codes are permuted
+// within each chunk so that byte 4 * c + q of a lookup is column 16 * q + c
+// (tile_ordered_weights): a slot's 64 int32 sums are then its columns in order. The vector ports
+// keep the vpermb and the masks, so two planes run 1 row x 4 chunks and one plane 2 rows x 4
+// chunks (the masks of a step shared by both rows). One core, 512x768x768, uniform codes:
+// two planes 16.8 -> 19.3 G MAC/s, one plane (mul8s_1L2H) 26.1 -> 31.8.
 // Tiles (numbered literally: GCC's tile intrinsics paste the number into the instruction): 0 the
-// selector, 1 and 2 the low and high plane's bytes, 3 and 4 their sums over even groups of steps,
-// 5 and 6 over odd ones.
+// selector, 1 and 2 the bytes (low and high plane, or slots 0-3 and 4-7 of one plane), 3 and 4
+// their sums over even groups of steps, 5 and 6 over odd ones.
 constexpr int kLookupTiles = 7;
 constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 chunks x 4 steps)
 

@@ -111,6 +111,14 @@ std::string int8_core_text() {
   return "?";
 }
 
+std::string lookup_sums_text() {
+  switch (tessera::kernels::lookup_sums()) {
+    case tessera::kernels::LookupSums::amx_tiles: return "amx_tiles (AMX tdpbuud)";
+    case tessera::kernels::LookupSums::vector: return "vector (uint16 sums)";
+  }
+  return "?";
+}
+
 benchmark::internal::Benchmark* add(const std::string& name, std::function<void(benchmark::State&)> body) {
   benchmark::internal::Benchmark* b =
       benchmark::RegisterBenchmark(name.c_str(), [body](benchmark::State& state) { body(state); })
@@ -468,6 +476,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("omp_threads", std::to_string(omp_get_max_threads()));
   benchmark::AddCustomContext("rate_per", g_cpu_time ? "process CPU second" : "wall-clock second");
   benchmark::AddCustomContext("int8_core", int8_core_text());
+  benchmark::AddCustomContext("lookup_sums", lookup_sums_text());
   register_all(sizes);
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -479,6 +488,7 @@ int main(int argc, char** argv) {
   kernels::bench::RatioTable table = kernels::bench::build_ratio_table(reporter.measurements, omp_get_max_threads());
   if (g_cpu_time) table.rate_per = "process CPU second";
   table.int8_core = int8_core_text();
+  table.lookup_sums = lookup_sums_text();
   kernels::bench::print_ratio_table(std::cout, table);
   benchmark::Shutdown();
   return 0;

@@ -188,6 +188,7 @@ void print_ratio_table(std::ostream& out, const RatioTable& table) {
                 table.lookup_rate > 0 ? rate_text(table.lookup_rate, "/s").c_str() : "not measured");
   out << line;
   if (!table.int8_core.empty()) out << "integer GEMM core (approx exact / bit-plane paths and linear part, optical codes): " << table.int8_core << "\n";
+  if (!table.lookup_sums.empty()) out << "gather path's lookup sums (approx gather rows): " << table.lookup_sums << "\n";
   if (table.gpu_lookup_rate > 0) {
     std::snprintf(line, sizeof line, "cuda_ rows: (a) is cuBLAS FP32 GEMM, (c) lookups from a 128 KiB shared-memory table: %s\n",
                   rate_text(table.gpu_lookup_rate, "/s").c_str());
@@ -230,7 +231,8 @@ nlohmann::json ratio_table_json(const RatioTable& table) {
                     {"ratio_to_lookup_rate", optional(r.vs_lookup)},
                     {"targets", targets}});
   }
-  return {{"threads", table.threads}, {"rate_per", table.rate_per}, {"int8_core", table.int8_core}, {"lookup_rate", table.lookup_rate},
+  return {{"threads", table.threads}, {"rate_per", table.rate_per}, {"int8_core", table.int8_core},
+          {"lookup_sums", table.lookup_sums}, {"lookup_rate", table.lookup_rate},
           {"gpu_lookup_rate", table.gpu_lookup_rate}, {"skipped", table.skipped},
           {"skipped_reason", table.skipped_reason}, {"rows", rows}};
 }

@@ -45,6 +45,7 @@ struct RatioTable {
   int threads = 0;
   std::string rate_per = "wall-clock second";  // or "process CPU second"
   std::string int8_core;       // the integer GEMM's core on the CPU (amx, vnni, portable; empty: not said)
+  std::string lookup_sums;     // how the gather path's lookup passes sum (amx_tiles, vector; empty: not said)
   double lookup_rate = 0;      // (c) on the CPU, lookups/s
   double gpu_lookup_rate = 0;  // (c) on the device (0: not measured)
   std::size_t skipped = 0;     // benchmarks that did not run, and the first one's reason

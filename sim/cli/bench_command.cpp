@@ -117,6 +117,9 @@ void run_bench_kernels(const BenchOptions& o) {
   if (raw.contains("context") && raw["context"].contains("int8_core")) {
     table.int8_core = raw["context"]["int8_core"].get<std::string>();
   }
+  if (raw.contains("context") && raw["context"].contains("lookup_sums")) {
+    table.lookup_sums = raw["context"]["lookup_sums"].get<std::string>();
+  }
   if (table.rows.empty()) throw InputError("bench kernels: no kernel benchmark matches --filter '" + o.filter + "'");
   kernels::bench::print_ratio_table(std::cout, table);
   if (!o.json_out.empty()) {

@@ -35,6 +35,9 @@ TEST(BenchKernelsCommand, PrintsAndWritesTheRatioTableForEveryKernel) {
   const std::string core = table.at("int8_core").get<std::string>();  // which integer GEMM ran
   EXPECT_TRUE(core.rfind("amx", 0) == 0 || core.rfind("vnni", 0) == 0 || core.rfind("portable", 0) == 0) << core;
   EXPECT_NE(r.out.find("integer GEMM core"), std::string::npos) << r.out;
+  const std::string sums = table.at("lookup_sums").get<std::string>();  // how the gather path summed
+  EXPECT_TRUE(sums.rfind("amx_tiles", 0) == 0 || sums.rfind("vector", 0) == 0) << sums;
+  EXPECT_NE(r.out.find("lookup sums"), std::string::npos) << r.out;
   EXPECT_GT(table.at("lookup_rate").get<double>(), 0.0);
   std::set<std::string> kernels;
   for (const nlohmann::json& row : table.at("rows")) {
