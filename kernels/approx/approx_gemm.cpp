@@ -99,13 +99,13 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
       out);
 }
 
-// The gather path's orientation. Its rows share their lookups when they are many
-// (kSharedLookupRows): then the operand with more rows selects the table rows. Otherwise, with few
+// The gather path's orientation. Where its rows would share their lookups (gather_shares_lookups:
+// many rows, and with tile sums few columns), the operand with more rows selects the table rows. Otherwise, with few
 // output columns (a conv layer's channels), the weights select table rows and the many
 // activations are the columns, i.e. the transposed problem on the transposed table (same entries,
 // table(a, w) = transposed(w, a)), so that each row's lookups cover many columns.
 bool gather_runs_transposed(std::size_t m, std::size_t n) {
-  if (std::max(m, n) >= kSharedLookupRows) return n > m;
+  if (gather_shares_lookups(std::max(m, n), std::min(m, n), lookup_sums())) return n > m;
   return 2 * n < m;
 }
 

@@ -36,6 +36,7 @@ namespace tessera::kernels {
 namespace {
 
 constexpr std::size_t kRowBlock = 32;
+constexpr std::size_t kGroupColumns = 256;  // a work unit's columns (the direct passes)
 
 // w (N x K) as K x np bytes into reused scratch; padding columns are written as code 0.
 const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::size_t k, std::size_t np,
@@ -63,7 +64,6 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 //  - two planes: 1 row x 256 columns, the row's 8 table registers loaded once per step, bit 6 of
 //    the codes precomputed as masks (a kmovq load); 2 rows x 2 chunks measured 10-15 % slower
 //    (twice the table lines per product, and a 128 KiB residual does not stay in L1).
-constexpr std::size_t kGroupColumns = 256;  // a work unit's columns
 constexpr std::size_t kStepBlock = 128;     // <= 257 (uint16 bound); 128 x 256 weight bytes = 32 KiB of L1
 
 // Per 64 weight codes: bit 6 of each code, as a mask (the two-plane pass loads them: one load per
@@ -630,7 +630,7 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   const std::uint64_t work = std::uint64_t{m} * n * k;
   linear_terms(split, a, w, m, n, k, out);
   const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
-  if (m >= kSharedLookupRows && split.rows_with_planes(0) < 256) {
+  if (gather_shares_lookups(m, n, sums) && split.rows_with_planes(0) < 256) {
     shared_lookup_gemm(split, two_planes, a, wt, np, m, n, k, out);  // adds the row offsets too
     if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
     return;
@@ -772,6 +772,11 @@ bool lookup_sums_available(LookupSums sums) {
 
 LookupSums lookup_sums() {
   return lookup_sums_available(LookupSums::amx_tiles) ? LookupSums::amx_tiles : LookupSums::vector;
+}
+
+bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sums) {
+  if (rows < kSharedLookupRows) return false;
+  return sums == LookupSums::vector || columns < kGroupColumns;
 }
 
 namespace {

@@ -31,9 +31,9 @@ struct GatherTable {
 // fraction of a's codes that are its exception rows makes it cheaper (estimated_cost).
 const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k);
 
-// From this many rows (a's) on, the lookups are shared by the rows: every code's table row is
+// From this many rows (a's) on, the lookups can be shared by the rows: every code's table row is
 // looked up once per step and 64 columns, and each row adds its codes' entries (no per-row
-// lookup). Below it, each row looks up its own.
+// lookup). Otherwise each row looks up its own (gather_shares_lookups decides).
 inline constexpr std::size_t kSharedLookupRows = 1024;
 
 // The prepared table for `lut`, shared: splitting takes ~20 ms, and every layer of a network that
@@ -50,6 +50,11 @@ enum class LookupSums { amx_tiles, vector };
 bool lookup_sums_available(LookupSums sums);
 // The fastest available.
 LookupSums lookup_sums();
+
+// Whether gather_gemm shares the lookups of `rows` rows over `columns` columns: from
+// kSharedLookupRows rows on; with tile sums only when the columns are fewer than 256 (the direct
+// passes then fill their 4-chunk groups and ran faster than the shared lookups up to 4096 rows).
+bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sums);
 
 // a: M x K, w: N x K (row-major codes), out: M x N. Throws ConfigError if `sums` is not available.
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,

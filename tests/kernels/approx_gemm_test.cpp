@@ -280,8 +280,8 @@ TEST(ApproxGemm, GatherSplitChosenByTheActivations) {
   }
 }
 
-// From kSharedLookupRows rows on, the rows share their lookups (phase 1 per code, phase 2 per
-// row): one plane, two planes, exception rows (-128 codes present), the sparse split (normal
+// From kSharedLookupRows rows on (and fewer than 256 columns), the rows share their lookups (phase
+// 1 per code, phase 2 per row), whatever the lookup sums: one plane, two planes, exception rows (-128 codes present), the sparse split (normal
 // codes), a table of random entries; steps that end inside a block, columns inside a chunk, an
 // odd number of chunks, one chunk with its steps split in ranges (partial outputs), and the
 // transposed orientation (more columns than rows).
@@ -297,6 +297,7 @@ TEST(ApproxGemm, GatherSharedLookupsEqualGolden) {
     const ApproxPlan gather(table, /*allow_structured=*/false);
     for (const Shape& s : {Shape{kSharedLookupRows, 70, 131}, Shape{kSharedLookupRows + 77, 130, 40},
                             Shape{kSharedLookupRows + 6, 64, 300}, Shape{5, kSharedLookupRows + 3, 33}}) {
+      ASSERT_TRUE(gather_shares_lookups(std::max(s.m, s.n), std::min(s.m, s.n), lookup_sums()));
       for (const bool normal : {false, true}) {
         auto a = random_codes(s.m * s.k, 43);
         if (normal) {
