@@ -173,8 +173,9 @@ TEST(ApproxGemm, GatherAtDeepestKWrapsExactly) {
 // whose residual rows need one byte plane (mul8s_1L2H), one plus an exception row (DRUM4, code
 // -128 present), or two (Mitchell on uniform codes, random entries, entries of -32768 and 32767
 // only, the latter also at the deepest K: sums that wrap int32). Steps that end inside a group of
-// 4 (K = 1, 3, 131: a step block of 128 and 3 more); 1 to 4 chunks in a column group (N = 1, 65,
-// 130, 200), columns that end inside a chunk, and odd rows (one-plane passes pair the rows).
+// 4 and inside a step block (K = 1, 3, 131: the vector passes' 128 and 3 more, 257: the tile
+// passes' 256 and 1 more, 1000); 1 to 4 chunks in a column group (N = 1, 65, 130, 200), columns
+// that end inside a chunk, and odd rows (one-plane passes pair the rows).
 void expect_lookup_sums_equal_golden(LookupSums sums) {
   std::vector<std::int16_t> noise(approx::kTableEntries), extremes(approx::kTableEntries);
   std::mt19937 gen(61);
