@@ -346,42 +346,36 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
 }
 #endif
 
+#if defined(TESSERA_AMX_TILES)
+// tile_pass with the chunk count (1 .. 4) known at run time.
+template <int Planes, std::size_t Rows>
+void tile_pass_chunks(std::size_t chunks, const RowSplit& split, const std::int8_t* const* a_row,
+                      const std::uint8_t* wt_tiles, std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1,
+                      std::int32_t* const* out_row, std::size_t valid) {
+  switch (chunks) {
+    case 4: tile_pass<Planes, Rows, 4>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    case 3: tile_pass<Planes, Rows, 3>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    case 2: tile_pass<Planes, Rows, 2>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    default: tile_pass<Planes, Rows, 1>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+  }
+}
+#endif
+
 // A work unit's rows (a_row[0 .. count)) x `chunks` chunks from c0, steps [k0, k1).
-// With tiles (LookupSums::amx_tiles): the two-plane rows read wt as tile_ordered_weights.
+// With tiles (LookupSums::amx_tiles), wt is tile_ordered_weights.
 void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std::int8_t* const* a_row,
                    std::size_t count, const std::uint8_t* wt, const std::uint64_t* masks, std::size_t np,
                    std::size_t c0, std::size_t chunks, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
                    std::size_t valid) {
 #if defined(TESSERA_AMX_TILES)
-  if (tiles && two_planes) {
-    for (std::size_t r = 0; r < count; ++r) {
-      switch (chunks) {
-        case 4: tile_pass<2, 1, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 3: tile_pass<2, 1, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 2: tile_pass<2, 1, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        default: tile_pass<2, 1, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-      }
-    }
-    return;
-  }
   if (tiles) {
     std::size_t r = 0;
-    for (; r + 2 <= count; r += 2) {
-      switch (chunks) {
-        case 4: tile_pass<1, 2, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 3: tile_pass<1, 2, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 2: tile_pass<1, 2, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        default: tile_pass<1, 2, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-      }
+    if (two_planes) {
+      for (; r < count; ++r) tile_pass_chunks<2, 1>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
+      return;
     }
-    if (r < count) {
-      switch (chunks) {
-        case 4: tile_pass<1, 1, 4>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 3: tile_pass<1, 1, 3>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        case 2: tile_pass<1, 1, 2>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-        default: tile_pass<1, 1, 1>(split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid); break;
-      }
-    }
+    for (; r + 2 <= count; r += 2) tile_pass_chunks<1, 2>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
+    if (r < count) tile_pass_chunks<1, 1>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
     return;
   }
 #endif
