@@ -100,8 +100,8 @@ void gemm_int8_exact(const ApproxPlan& plan, const std::int8_t* a, const std::in
 }
 
 // The gather path's orientation. Where its rows would share their lookups (gather_shares_lookups:
-// many rows, and with tile sums few columns), the operand with more rows selects the table rows. Otherwise, with few
-// output columns (a conv layer's channels), the weights select table rows and the many
+// many rows, and with tile sums few columns), the operand with more rows selects the table rows.
+// Otherwise, with few output columns (a conv layer's channels), the weights select table rows and the many
 // activations are the columns, i.e. the transposed problem on the transposed table (same entries,
 // table(a, w) = transposed(w, a)), so that each row's lookups cover many columns.
 bool gather_runs_transposed(std::size_t m, std::size_t n) {

@@ -2,9 +2,9 @@
 //
 // Weights are transposed to K x Np bytes (Np = N rounded up to 64; padding columns read code 0
 // and are never written out), so that for a fixed k the weights of 64 columns are one register.
-// Below kSharedLookupRows rows, each row looks up its own table rows; work unit: kRowBlock
-// activation rows x one column group, the whole K in blocks of kStepBlock. From there, the rows
-// share the lookups (shared_lookup_gemm below).
+// Unless the rows share their lookups (gather_shares_lookups; shared_lookup_gemm below), each row
+// looks up its own table rows; work unit: kRowBlock activation rows x one column group, the whole
+// K in blocks of kStepBlock (kTileStepBlock with tile sums).
 #include "kernels/approx/gather_gemm.h"
 
 #include <algorithm>
@@ -222,7 +222,7 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
 // selector, 1 and 2 the bytes (low and high plane, or slots 0-3 and 4-7 of one plane), 3 and 4
 // their sums over even groups of steps, 5 and 6 over odd ones.
 constexpr int kLookupTiles = 7;
-constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 chunks x 4 steps)
+constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 slots x 4 steps)
 
 // The A tile: selector[i][4 * row + q] = 1 where row / 4 == i / 4 and q == i % 4.
 const std::uint8_t* tile_selector() {
@@ -286,7 +286,7 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
     if (group % 2 == 0) _tile_dpbuud(3, 0, 1);
     else _tile_dpbuud(5, 0, 1);
     if constexpr (kByteTiles == 2) {
-      _tile_loadd(2, tiles[kByteTiles - 1], 64);
+      _tile_loadd(2, tiles[1], 64);
       if (group % 2 == 0) _tile_dpbuud(4, 0, 2);
       else _tile_dpbuud(6, 0, 2);
     }
@@ -327,26 +327,24 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
   _tile_stored(3, even[0], 64);
   _tile_stored(5, odd[0], 64);
   if constexpr (kByteTiles == 2) {
-    _tile_stored(4, even[kByteTiles - 1], 64);
-    _tile_stored(6, odd[kByteTiles - 1], 64);
+    _tile_stored(4, even[1], 64);
+    _tile_stored(6, odd[1], 64);
   }
   // Modulo 2^32, as the linear part.
   for (std::size_t r = 0; r < Rows; ++r) {
     for (std::size_t chunk = 0; chunk < Chunks && 64 * chunk < valid; ++chunk) {
       std::uint32_t* out = reinterpret_cast<std::uint32_t*>(out_row[r] + c0 + 64 * chunk);
       const std::size_t slot = r * Chunks + chunk, columns = std::min<std::size_t>(64, valid - 64 * chunk);
-      const std::size_t low = slot / 4, high = kSlotTiles + slot / 4, base = 64 * (slot % 4);
+      const std::size_t low = slot / 4, base = 64 * (slot % 4);  // the high plane's tile: kSlotTiles + low
       for (std::size_t c = 0; c < columns; ++c) {
         std::uint32_t v = even[low][base + c] + odd[low][base + c];
-        if constexpr (Planes == 2) v += (even[high % kByteTiles][base + c] + odd[high % kByteTiles][base + c]) << 8;
+        if constexpr (Planes == 2) v += (even[kSlotTiles + low][base + c] + odd[kSlotTiles + low][base + c]) << 8;
         out[c] += v;
       }
     }
   }
 }
-#endif
 
-#if defined(TESSERA_AMX_TILES)
 // tile_pass with the chunk count (1 .. 4) known at run time.
 template <int Planes, std::size_t Rows>
 void tile_pass_chunks(std::size_t chunks, const RowSplit& split, const std::int8_t* const* a_row,
@@ -454,7 +452,7 @@ void add_row_offsets(const std::uint32_t* row_offsets, std::size_t parts, std::s
   }
 }
 
-// Many rows (gather_gemm.h: kSharedLookupRows): the lookups are shared. Per 64-column chunk and
+// Many rows (gather_gemm.h: gather_shares_lookups): the lookups are shared. Per 64-column chunk and
 // block of steps, phase 1 looks up the residual row of every code once (4 vpermb per plane, into
 // `entries`: [step][code] x planes x 64 bytes), and phase 2 adds, per row and step, the entry of
 // that row's code: a load and the accumulation, no lookup and no mask. Phase 1 costs 256 lookups
@@ -780,7 +778,7 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 namespace {
 void require_available(LookupSums sums) {
   if (!lookup_sums_available(sums)) {
-    throw ConfigError("gather_gemm: two-plane sums on AMX tiles are not available (the build needs AVX-512 VBMI "
+    throw ConfigError("gather_gemm: lookup sums on AMX tiles are not available (the build needs AVX-512 VBMI "
                       "and AMX, and the kernel must grant the tile state)");
   }
 }

@@ -4,8 +4,9 @@
 // Entries are int16 and the sum is an integer, so any summation order gives golden's bits.
 // With AVX-512 VBMI the table runs as its row split (row_split.h): the linear part as one integer
 // GEMM, the per-row offsets as a sum over K, and only the residual looked up, row by row as 0, 1
-// or 2 byte planes (or one plus a few exception rows); from kSharedLookupRows rows on, each step's
-// lookups are shared by the rows. Portable: every entry looked up from the table.
+// or 2 byte planes (or one plus a few exception rows), the looked-up bytes summed by AMX tiles or
+// in vector registers (LookupSums); with many rows, each step's lookups are shared by the rows
+// (gather_shares_lookups). Portable: every entry looked up from the table.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -41,7 +42,7 @@ inline constexpr std::size_t kSharedLookupRows = 1024;
 // lives while some plan holds it).
 std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut);
 
-// How the lookup passes (below kSharedLookupRows rows) sum their looked-up bytes. amx_tiles: the
+// How the lookup passes (where the rows do not share lookups) sum their looked-up bytes. amx_tiles: the
 // bytes go to memory and AMX sums them (tdpbuud against a 0/1 selector tile), which leaves the
 // vector ports to the lookups; vector: uint16 sums in registers. The same bits either way.
 enum class LookupSums { amx_tiles, vector };

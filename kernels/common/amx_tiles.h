@@ -1,6 +1,6 @@
 #pragma once
 // Intel AMX tiles on Linux, for the kernels that use them (int8_gemm.cpp, the gather path's
-// two-plane sums): whether the build has them (TESSERA_AMX_TILES), the process's permission, and
+// lookup sums): whether the build has them (TESSERA_AMX_TILES), the process's permission, and
 // the configuration record that ldtilecfg reads.
 #include <cstdint>
 
