@@ -222,6 +222,16 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
 // selector, 1 and 2 the bytes (low and high plane, or slots 0-3 and 4-7 of one plane), 3 and 4
 // their sums over even groups of steps, 5 and 6 over odd ones.
 constexpr int kLookupTiles = 7;
+
+// What a tile pass looks up: the row split's residual (256 entries a row; the weight codes' bits
+// 7:6 pick one of 4 registers) or a signed split (signed_split.h: 128 entries a row, bit 6 of the
+// magnitude picks one of 2 registers, then the bytes of negative codes are NOTed).
+struct TileLookups {
+  const std::uint8_t* planes[2];
+  // Signed: per 64 weight codes (in tile order), two masks: bit 6 of the magnitudes, the signs.
+  const std::uint64_t* masks;
+};
+
 constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 slots x 4 steps)
 
 // The A tile: selector[i][4 * row + q] = 1 where row / 4 == i / 4 and q == i % 4.
@@ -254,11 +264,13 @@ const std::uint8_t* tile_ordered_weights(const std::uint8_t* wt, std::size_t byt
 // added into out_row[r][c0 ..) (`valid` columns). A slot is a row and a chunk (slot = row *
 // Chunks + chunk); a B tile holds 4 slots' 4 steps (row 4 * (slot % 4) + step), and there are at
 // most 2 B tiles (tiles 1 and 2): byte tile p * slot_tiles + slot / 4. The calling thread has
-// the tiles configured (kLookupTiles) and the selector loaded.
-template <int Planes, std::size_t Rows, std::size_t Chunks>
-void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std::uint8_t* wt_tiles, std::size_t np,
+// the tiles configured (kLookupTiles) and the selector loaded. Signed: wt_tiles are
+// signed_weights' indices and the table rows are 128 entries (TileLookups).
+template <int Planes, std::size_t Rows, std::size_t Chunks, bool Signed>
+void tile_pass(const TileLookups& source, const std::int8_t* const* a_row, const std::uint8_t* wt_tiles, std::size_t np,
                std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
   constexpr std::size_t kSlots = Rows * Chunks, kSlotTiles = (kSlots + 3) / 4, kByteTiles = Planes * kSlotTiles;
+  constexpr int kSegments = Signed ? 2 : 4;  // 64-entry registers per table row and plane
   static_assert((Planes == 1 || Planes == 2) && kSlots >= 1 && kByteTiles <= 2);
   // [buffer][byte tile][row][byte]. A group's tiles are loaded one group later: a tile load
   // cannot take bytes from stores still in flight, and waited for them (measured: the tile loads
@@ -266,8 +278,7 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
   constexpr std::size_t kBuffers = 3;
   alignas(64) std::uint8_t bytes[kBuffers][kByteTiles][16 * 64];
   if constexpr (kSlots % 4 != 0) std::memset(bytes, 0, sizeof(bytes));  // rows of absent slots: summed, never read
-  const std::uint8_t* planes[2] = {split.low.data(), split.high.data()};
-  const __m512i zero = _mm512_setzero_si512();
+  const __m512i zero = _mm512_setzero_si512(), ones = _mm512_set1_epi8(-1);
   const auto row_of = [](int plane, std::size_t slot, std::size_t step) {
     return std::pair<std::size_t, std::size_t>{static_cast<std::size_t>(plane) * kSlotTiles + slot / 4,
                                                64 * (kTileSteps * (slot % 4) + step)};
@@ -297,17 +308,32 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
     const std::size_t steps = std::min(kTileSteps, k1 - g0);
     for (std::size_t s = 0; s < steps; ++s) {
       const std::size_t kk = g0 + s;
-      __m512i t[Rows][Planes][4];
-      for (std::size_t r = 0; r < Rows; ++r)
-        for (int p = 0; p < Planes; ++p) load_row(planes[p], a_row[r][kk], t[r][p]);
-      const std::uint8_t* wk = wt_tiles + kk * np + c0;
+      __m512i t[Rows][Planes][kSegments];
+      for (std::size_t r = 0; r < Rows; ++r) {
+        const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[r][kk])) << (Signed ? 7 : 8);
+        for (int p = 0; p < Planes; ++p)
+          for (int q = 0; q < kSegments; ++q) t[r][p][q] = _mm512_loadu_si512(source.planes[p] + row + 64 * q);
+      }
+      const std::size_t wk = kk * np + c0;
       for (std::size_t chunk = 0; chunk < Chunks; ++chunk) {
-        const __m512i idx = _mm512_loadu_si512(wk + 64 * chunk);
-        const QuarterMasks m = quarter_masks(idx);
-        for (std::size_t r = 0; r < Rows; ++r) {
-          for (int p = 0; p < Planes; ++p) {
-            const auto [tile, at] = row_of(p, r * Chunks + chunk, s);
-            _mm512_store_si512(tiles[tile] + at, lookup64(t[r][p], idx, m));
+        const __m512i idx = _mm512_loadu_si512(wt_tiles + wk + 64 * chunk);
+        if constexpr (Signed) {
+          const std::uint64_t* masks = source.masks + 2 * (wk / 64 + chunk);
+          const __mmask64 bit6 = _cvtu64_mask64(masks[0]), negative = _cvtu64_mask64(masks[1]);
+          for (std::size_t r = 0; r < Rows; ++r) {
+            for (int p = 0; p < Planes; ++p) {
+              const auto [tile, at] = row_of(p, r * Chunks + chunk, s);
+              const __m512i v = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(idx, t[r][p][0]), bit6, idx, t[r][p][1]);
+              _mm512_store_si512(tiles[tile] + at, _mm512_mask_sub_epi8(v, negative, ones, v));  // NOT where negative
+            }
+          }
+        } else {
+          const QuarterMasks m = quarter_masks(idx);
+          for (std::size_t r = 0; r < Rows; ++r) {
+            for (int p = 0; p < Planes; ++p) {
+              const auto [tile, at] = row_of(p, r * Chunks + chunk, s);
+              _mm512_store_si512(tiles[tile] + at, lookup64(t[r][p], idx, m));
+            }
           }
         }
       }
@@ -346,16 +372,33 @@ void tile_pass(const RowSplit& split, const std::int8_t* const* a_row, const std
 }
 
 // tile_pass with the chunk count (1 .. 4) known at run time.
-template <int Planes, std::size_t Rows>
-void tile_pass_chunks(std::size_t chunks, const RowSplit& split, const std::int8_t* const* a_row,
+template <int Planes, std::size_t Rows, bool Signed = false>
+void tile_pass_chunks(std::size_t chunks, const TileLookups& source, const std::int8_t* const* a_row,
                       const std::uint8_t* wt_tiles, std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1,
                       std::int32_t* const* out_row, std::size_t valid) {
   switch (chunks) {
-    case 4: tile_pass<Planes, Rows, 4>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
-    case 3: tile_pass<Planes, Rows, 3>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
-    case 2: tile_pass<Planes, Rows, 2>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
-    default: tile_pass<Planes, Rows, 1>(split, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    case 4: tile_pass<Planes, Rows, 4, Signed>(source, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    case 3: tile_pass<Planes, Rows, 3, Signed>(source, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    case 2: tile_pass<Planes, Rows, 2, Signed>(source, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
+    default: tile_pass<Planes, Rows, 1, Signed>(source, a_row, wt_tiles, np, c0, k0, k1, out_row, valid); break;
   }
+}
+
+// A work unit's rows x chunks through tile_pass: two planes 1 row x 4 chunks, one plane 2 rows x 4
+// chunks (the masks of a step shared by both rows).
+template <bool Signed>
+void tile_passes(int planes, const TileLookups& source, const std::int8_t* const* a_row, std::size_t count,
+                 const std::uint8_t* wt_tiles, std::size_t np, std::size_t c0, std::size_t chunks, std::size_t k0,
+                 std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+  std::size_t r = 0;
+  if (planes == 2) {
+    for (; r < count; ++r)
+      tile_pass_chunks<2, 1, Signed>(chunks, source, a_row + r, wt_tiles, np, c0, k0, k1, out_row + r, valid);
+    return;
+  }
+  for (; r + 2 <= count; r += 2)
+    tile_pass_chunks<1, 2, Signed>(chunks, source, a_row + r, wt_tiles, np, c0, k0, k1, out_row + r, valid);
+  if (r < count) tile_pass_chunks<1, 1, Signed>(chunks, source, a_row + r, wt_tiles, np, c0, k0, k1, out_row + r, valid);
 }
 #endif
 
@@ -367,13 +410,8 @@ void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std
                    std::size_t valid) {
 #if defined(TESSERA_AMX_TILES)
   if (tiles) {
-    std::size_t r = 0;
-    if (two_planes) {
-      for (; r < count; ++r) tile_pass_chunks<2, 1>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
-      return;
-    }
-    for (; r + 2 <= count; r += 2) tile_pass_chunks<1, 2>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
-    if (r < count) tile_pass_chunks<1, 1>(chunks, split, a_row + r, wt, np, c0, k0, k1, out_row + r, valid);
+    const TileLookups source{{split.low.data(), split.high.data()}, nullptr};
+    tile_passes<false>(two_planes ? 2 : 1, source, a_row, count, wt, np, c0, chunks, k0, k1, out_row, valid);
     return;
   }
 #endif
@@ -619,6 +657,55 @@ void sum_row_offsets(const RowSplit& split, const std::int8_t* a, std::size_t m,
   }
 }
 
+// A work unit's activation rows (kRowBlock at most) and their output rows.
+struct UnitRows {
+  const std::int8_t* a_row[kRowBlock];
+  std::int32_t* out_row[kRowBlock];
+  std::size_t count;
+};
+
+// Runs unit(rows, c0, chunks, valid) over every kRowBlock rows x kGroupColumns columns, in
+// parallel; with tiles, each thread has the lookup tiles configured and the selector loaded.
+template <class Unit>
+void for_each_work_unit(const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k, bool tiles, Unit unit,
+                        std::int32_t* out) {
+  // From the real columns: a k-major caller's stride may hold whole groups of padding.
+  const std::size_t groups = (n + kGroupColumns - 1) / kGroupColumns;
+  const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
+#if defined(TESSERA_AMX_TILES)
+  const TileConfig config = full_tiles(kLookupTiles);
+#else
+  (void)tiles;
+#endif
+#pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
+  {
+#if defined(TESSERA_AMX_TILES)
+  if (tiles) {
+    load_tile_config(config);
+    _tile_loadd(0, tile_selector(), 64);
+  }
+#endif
+#pragma omp for collapse(2) schedule(dynamic)
+  for (std::ptrdiff_t g = 0; g < static_cast<std::ptrdiff_t>(groups); ++g) {
+    for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
+      const std::size_t c0 = static_cast<std::size_t>(g) * kGroupColumns;
+      const std::size_t r0 = static_cast<std::size_t>(rb) * kRowBlock;
+      UnitRows rows;
+      rows.count = std::min(m, r0 + kRowBlock) - r0;
+      for (std::size_t i = 0; i < rows.count; ++i) {
+        rows.a_row[i] = a + (r0 + i) * k;
+        rows.out_row[i] = out + (r0 + i) * n;
+      }
+      const std::size_t valid = std::min(kGroupColumns, n - c0);
+      unit(rows, c0, (valid + 63) / 64, valid);
+    }
+  }
+#if defined(TESSERA_AMX_TILES)
+  if (tiles) _tile_release();
+#endif
+  }  // omp parallel
+}
+
 // wt: the column operand k-major (K x np); w: the same N x K, read only by the linear part.
 void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
                       std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
@@ -641,46 +728,133 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   const std::uint64_t* masks = two_planes && !tiles ? bit6_masks(wt, k * np, work) : nullptr;
 #if defined(TESSERA_AMX_TILES)
   const std::uint8_t* wt_pass = tiles ? tile_ordered_weights(wt, k * np, work) : wt;
-  const TileConfig config = full_tiles(kLookupTiles);
 #else
   const std::uint8_t* wt_pass = wt;
 #endif
-  const std::size_t groups = (np + kGroupColumns - 1) / kGroupColumns;
-  const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel if(worth_parallel(work))
-  {
-#if defined(TESSERA_AMX_TILES)
-  if (tiles) {
-    load_tile_config(config);
-    _tile_loadd(0, tile_selector(), 64);
-  }
-#endif
-#pragma omp for collapse(2) schedule(dynamic)
-  for (std::ptrdiff_t g = 0; g < static_cast<std::ptrdiff_t>(groups); ++g) {
-    for (std::ptrdiff_t rb = 0; rb < static_cast<std::ptrdiff_t>(row_blocks); ++rb) {
-      const std::size_t c0 = static_cast<std::size_t>(g) * kGroupColumns;
-      const std::size_t chunks = std::min(kGroupColumns, np - c0) / 64;
-      const std::size_t valid = std::min(kGroupColumns, n - c0);
-      const std::size_t r0 = static_cast<std::size_t>(rb) * kRowBlock, rows = std::min(m, r0 + kRowBlock) - r0;
-      const std::int8_t* a_row[kRowBlock];
-      std::int32_t* out_row[kRowBlock];
-      for (std::size_t i = 0; i < rows; ++i) {
-        a_row[i] = a + (r0 + i) * k;
-        out_row[i] = out + (r0 + i) * n;
-      }
-      const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
-      for (std::size_t k0 = 0; k0 < k; k0 += step_block) {
-        residual_pass(split, two_planes, tiles, a_row, rows, wt_pass, masks, np, c0, chunks, k0,
-                      std::min(k, k0 + step_block), out_row, valid);
-      }
+  const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
+  for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
+    for (std::size_t k0 = 0; k0 < k; k0 += step_block) {
+      residual_pass(split, two_planes, tiles, unit.a_row, unit.count, wt_pass, masks, np, c0, chunks, k0,
+                    std::min(k, k0 + step_block), unit.out_row, valid);
     }
-  }
-#if defined(TESSERA_AMX_TILES)
-  if (tiles) _tile_release();
-#endif
-  }  // omp parallel
+  }, out);
   if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
 }
+
+#if defined(TESSERA_AMX_TILES)
+// The signed split's weights from wt (K x np codes), in tile order (tile_ordered_weights): the
+// lookup index, the magnitude (-128 reads as 0) with the sign in bit 7 (vpermb reads bits 5:0),
+// and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
+struct SignedWeights {
+  const std::uint8_t* indices;
+  const std::uint64_t* masks;
+};
+
+SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
+  alignas(64) std::uint8_t order[64];
+  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(16 * (p % 4) + p / 4);
+  const __m512i index = _mm512_load_si512(order);
+  const __m512i low7 = _mm512_set1_epi8(0x7F), bit7 = _mm512_set1_epi8(-128);
+  std::uint8_t* indices = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
+  std::uint64_t* masks = scratch_buffer<std::uint64_t>(ScratchSlot::gather_masks, 2 * (bytes / 64));
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
+  for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(bytes / 64); ++v) {
+    const std::size_t at = 64 * static_cast<std::size_t>(v);
+    const __m512i codes = _mm512_permutexvar_epi8(index, _mm512_loadu_si512(wt + at));
+    const __m512i magnitude = _mm512_and_si512(_mm512_abs_epi8(codes), low7);
+    const __mmask64 negative = _mm512_movepi8_mask(codes);
+    _mm512_store_si512(indices + at, _mm512_mask_blend_epi8(negative, magnitude, _mm512_or_si512(magnitude, bit7)));
+    masks[2 * static_cast<std::size_t>(v)] = _cvtmask64_u64(_mm512_movepi8_mask(_mm512_add_epi8(magnitude, magnitude)));
+    masks[2 * static_cast<std::size_t>(v) + 1] = _cvtmask64_u64(negative);
+  }
+  return {indices, masks};
+}
+
+// out = -(2^(8 planes) - 1) * sum_k (f(a[r][k]) XOR s(w[c][k])) modulo 2^32, the looked-up NOTs'
+// correction (signed_split.h): F_r + S_c - 2 * (f . s), the last one u8 x s8 integer GEMM of 0/1
+// bytes. w: N x K codes.
+void signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                        std::size_t n, std::size_t k, std::int32_t* out) {
+  const std::uint64_t work = std::uint64_t{m} * n * k;
+  std::uint8_t negative_column[256];
+  std::uint32_t row_flip[256];
+  for (std::size_t c = 0; c < 256; ++c) {
+    negative_column[c] = c >= 128 ? 1 : 0;
+    row_flip[c] = split.negative_row[c];
+  }
+  std::uint8_t* f = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * k);
+  std::uint8_t* s = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_weights, n * k);
+  std::uint32_t* row_flips = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m + n);
+  std::uint32_t* column_flips = row_flips + m;
+#pragma omp parallel if(worth_parallel(work))
+  {
+#pragma omp for schedule(static) nowait
+    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+      const std::size_t at = static_cast<std::size_t>(r) * k;
+      apply_byte_table(split.negative_row.data(), a + at, k, f + at);
+      row_flips[r] = sum_through_table(row_flip, a + at, k);
+    }
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(n); ++c) {
+      const std::size_t at = static_cast<std::size_t>(c) * k;
+      apply_byte_table(negative_column, w + at, k, s + at);
+      std::uint32_t count = 0;
+      for (std::size_t i = 0; i < k; ++i) count += s[at + i];
+      column_flips[c] = count;
+    }
+  }
+  gemm_u8s8_i32(f, reinterpret_cast<const std::int8_t*>(s), m, n, k, out);
+  const std::uint32_t not_value = static_cast<std::uint32_t>(split.not_value());
+#pragma omp parallel for schedule(static) if(worth_parallel(work))
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    std::uint32_t* row = reinterpret_cast<std::uint32_t*>(out) + static_cast<std::size_t>(r) * n;
+    const std::uint32_t row_part = row_flips[r];
+    for (std::size_t c = 0; c < n; ++c) row[c] = not_value * (2u * row[c] - row_part - column_flips[c]);
+  }
+}
+
+// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (wt: K x np codes).
+void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const std::uint8_t* wt, std::size_t np,
+                      std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+  std::vector<std::uint32_t> step_begin(k + 1, 0);
+  std::vector<std::uint32_t> columns;
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    step_begin[kk] = static_cast<std::uint32_t>(columns.size());
+    for (std::size_t c = 0; c < n; c += 64) {
+      std::uint64_t hits = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(wt + kk * np + c), _mm512_set1_epi8(-128)));
+      if (n - c < 64) hits &= (std::uint64_t{1} << (n - c)) - 1;
+      for (; hits != 0; hits &= hits - 1) columns.push_back(static_cast<std::uint32_t>(c + static_cast<std::size_t>(__builtin_ctzll(hits))));
+    }
+  }
+  step_begin[k] = static_cast<std::uint32_t>(columns.size());
+  if (columns.empty()) return;
+#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * columns.size() * 16))
+  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
+    const std::int8_t* a_row = a + static_cast<std::size_t>(r) * k;
+    std::uint32_t* out_row = reinterpret_cast<std::uint32_t*>(out) + static_cast<std::size_t>(r) * n;
+    for (std::size_t kk = 0; kk < k; ++kk) {
+      if (step_begin[kk] == step_begin[kk + 1]) continue;
+      const std::uint32_t v = static_cast<std::uint32_t>(split.at_minus_128[static_cast<std::uint8_t>(a_row[kk])]);
+      for (std::uint32_t i = step_begin[kk]; i < step_begin[kk + 1]; ++i) out_row[columns[i]] += v;
+    }
+  }
+}
+
+// The signed split on AMX tile sums: a: M x K, w: N x K, wt: the same K x np.
+void signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
+                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+  signed_corrections(split, a, w, m, n, k, out);
+  const SignedWeights weights = signed_weights(wt, k * np, std::uint64_t{m} * n * k);
+  const TileLookups source{{split.low.data(), split.high.data()}, weights.masks};
+  for_each_work_unit(a, m, n, k, true, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
+    for (std::size_t k0 = 0; k0 < k; k0 += kTileStepBlock) {
+      tile_passes<true>(split.planes, source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0,
+                        std::min(k, k0 + kTileStepBlock), unit.out_row, valid);
+    }
+  }, out);
+  signed_minus_128(split, a, wt, np, m, n, k, out);
+}
+#endif
 #endif
 
 // Portable: int32 table entries (32-bit gathers where the compiler vectorises), the table row of
@@ -724,7 +898,8 @@ GatherTable::GatherTable(const std::int16_t* entries) : GatherTable(entries, tab
 GatherTable::GatherTable(const std::int16_t* entries, TableSplits splits)
     : lut(entries, entries + approx::kTableEntries),
       split(std::move(splits.usual)),
-      sparse_split(std::move(splits.sparse)) {}
+      sparse_split(std::move(splits.sparse)),
+      signed_split(split_signed(entries)) {}
 
 const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
   if (!table.sparse_split || m * k == 0) return table.split;
@@ -776,6 +951,28 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 }
 
 namespace {
+// Whether a call runs the table's signed split rather than `split` (split_for's choice).
+bool runs_signed(const GatherTable& table, const RowSplit& split, std::size_t m, std::size_t n, LookupSums sums) {
+#if defined(__AVX512VBMI__) && defined(TESSERA_AMX_TILES)
+  // Per 64 products and plane the signed split costs 2 vpermb and a vpsubb, the row split 4 vpermb
+  // and its masks' share; a row split with exception rows runs one plane.
+  const int split_planes = !split.exception_rows.empty() ? 1 : split.rows_with_planes(2) > 0 ? 2 : split.rows_with_planes(1) > 0 ? 1 : 0;
+  return sums == LookupSums::amx_tiles && table.signed_split && !gather_shares_lookups(m, n, sums) &&
+         table.signed_split->planes <= split_planes;
+#else
+  (void)table, (void)split, (void)m, (void)n, (void)sums;
+  return false;
+#endif
+}
+}  // namespace
+
+bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
+                              LookupSums sums) {
+  return runs_signed(table, split_for(table, a, m, k), m, n, sums);
+}
+
+namespace {
+
 void require_available(LookupSums sums) {
   if (!lookup_sums_available(sums)) {
     throw ConfigError("gather_gemm: lookup sums on AMX tiles are not available (the build needs AVX-512 VBMI "
@@ -795,7 +992,14 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::size_t np = (n + 63) / 64 * 64;
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
-  gather_gemm_vbmi(split_for(table, a, m, k), a, w, wt, np, m, n, k, out, sums);
+  const RowSplit& split = split_for(table, a, m, k);
+#if defined(TESSERA_AMX_TILES)
+  if (runs_signed(table, split, m, n, sums)) {
+    signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out);
+    return;
+  }
+#endif
+  gather_gemm_vbmi(split, a, w, wt, np, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, wt, np, m, n, k, out);
 #endif
@@ -815,13 +1019,21 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
     return;
   }
 #if defined(__AVX512VBMI__)
-  // Only the linear part reads the columns row by row (one integer GEMM), and only if it has terms.
+  // Only the linear part (if it has terms) and the signed split's correction read the columns row
+  // by row (one integer GEMM each).
   const RowSplit& split = split_for(table, a, m, k);
+  [[maybe_unused]] const bool signed_lookups = runs_signed(table, split, m, n, sums);
   std::int8_t* w = nullptr;
-  if (split.terms > 0) {
+  if (split.terms > 0 || signed_lookups) {
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }
+#if defined(TESSERA_AMX_TILES)
+  if (signed_lookups) {
+    signed_gather_gemm(*table.signed_split, a, w, w_t, column_stride, m, n, k, out);
+    return;
+  }
+#endif
   gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);

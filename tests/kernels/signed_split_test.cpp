@@ -1,0 +1,170 @@
+// The signed split of a multiplier table (kernels/approx/signed_split.h): which tables have one,
+// and the gather path on it (AMX tile sums) against golden.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "golden/approx/catalog.h"
+#include "golden/approx/gemm.h"
+#include "golden/common/error.h"
+#include "kernels/approx/gather_gemm.h"
+#include "kernels/approx/signed_split.h"
+#include "tests/kernels/kernel_test_inputs.h"
+
+namespace tessera::kernels {
+namespace {
+
+using test_inputs::random_codes;
+
+struct Shape {
+  std::size_t m, n, k;
+};
+
+// A table odd in b (b in -127..127), each row of sign `row_sign(a)` and magnitude `magnitude(a,
+// b)` for b in 1..127; table(a, -128) = at_minus_128(a).
+std::vector<std::int16_t> odd_table(const std::function<int(int)>& row_sign, const std::function<int(int, int)>& magnitude,
+                                    const std::function<int(int)>& at_minus_128) {
+  std::vector<std::int16_t> t(approx::kTableEntries);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const int a = approx::port_a_of(i), b = approx::port_b_of(i);
+    if (b == -128) t[i] = static_cast<std::int16_t>(at_minus_128(a));
+    else if (b == 0) t[i] = 0;
+    else t[i] = static_cast<std::int16_t>(row_sign(a) * (b < 0 ? -1 : 1) * magnitude(a, b < 0 ? -b : b));
+  }
+  return t;
+}
+
+std::vector<std::int16_t> random_odd_table(std::uint32_t seed, int widest) {
+  std::mt19937 gen(seed);
+  std::vector<int> sign(256), magnitude(256 * 128), minus_128(256);
+  for (auto& s : sign) s = gen() % 2 ? 1 : -1;
+  for (auto& v : magnitude) v = static_cast<int>(gen() % (static_cast<unsigned>(widest) + 1));
+  for (auto& v : minus_128) v = static_cast<int>(gen() % 65536) - 32768;
+  return odd_table([sign](int a) { return sign[static_cast<std::uint8_t>(a)]; },
+                   [magnitude](int a, int b) { return magnitude[static_cast<std::uint8_t>(a) * 128u + static_cast<unsigned>(b)]; },
+                   [minus_128](int a) { return minus_128[static_cast<std::uint8_t>(a)]; });
+}
+
+TEST(SignedSplit, FoundOnSignMagnitudeTablesOnly) {
+  for (const char* name : {"mitchell", "drum4", "drum6", "exact"}) {
+    const approx::MultiplierTable table = approx::load_multiplier(name);
+    const auto split = split_signed(table.data());
+    ASSERT_TRUE(split.has_value()) << name;
+    EXPECT_EQ(split->planes, 2) << name;
+    EXPECT_EQ(split->negative_row[static_cast<std::uint8_t>(-5)], 1) << name;  // a < 0: row a is negative
+    EXPECT_EQ(split->negative_row[5], 0) << name;
+    EXPECT_EQ(split->at_minus_128[3], table.data()[(3 << 8) | 0x80]) << name;
+  }
+  for (const char* name : {"mul8s_1L2H", "mul8s_1KR6", "trunc4"}) {
+    EXPECT_FALSE(split_signed(approx::load_multiplier(name).data()).has_value()) << name;
+  }
+  const auto one = [](int) { return 1; };
+  const auto zero = [](int) { return 0; };
+  const auto small = [](int a, int b) { return (a * 7 + b * 3) & 0xFF; };
+  const auto small_split = split_signed(odd_table(one, small, zero).data());
+  ASSERT_TRUE(small_split.has_value());
+  EXPECT_EQ(small_split->planes, 1);
+  EXPECT_EQ(split_signed(odd_table(one, [](int, int b) { return 256 * (b == 90); }, zero).data())->planes, 2);
+  // A row with both signs (b = 3 negative in row 7 only), an even entry, table(a, 0) != 0.
+  auto mixed = odd_table(one, [](int, int b) { return b; }, zero);
+  mixed[(7 << 8) | 3] = -3;
+  mixed[(7 << 8) | static_cast<std::uint8_t>(-3)] = 3;
+  EXPECT_FALSE(split_signed(mixed.data()).has_value());
+  auto even = odd_table(one, [](int, int b) { return b; }, zero);
+  even[(9 << 8) | static_cast<std::uint8_t>(-20)] = 20;
+  EXPECT_FALSE(split_signed(even.data()).has_value());
+  auto offset = odd_table(one, [](int, int b) { return b; }, zero);
+  offset[11 << 8] = 1;
+  EXPECT_FALSE(split_signed(offset.data()).has_value());
+  // table(a, b) = -32768 has no odd partner in int16.
+  auto lowest = odd_table(one, [](int, int b) { return b; }, zero);
+  lowest[(12 << 8) | 100] = -32768;
+  EXPECT_FALSE(split_signed(lowest.data()).has_value());
+}
+
+// The gather path on the signed split (where the build and the kernel allow AMX tiles) against
+// golden, on both entry points: Mitchell and DRUM4 (forced: its row split runs one plane), random
+// odd tables of two planes and of one, magnitudes all 32767 with table(a, -128) at the int16
+// extremes (also at the deepest K: sums and corrections that wrap int32); weights with code -128
+// at random, a column of -128 only, and none at all; activations at random and all -128; steps
+// that end inside a group of 4 and a block (K = 1, 3, 257, 1000), 1 to 4 chunks, columns that end
+// inside a chunk, odd rows.
+TEST(SignedSplit, GatherEqualsGolden) {
+  if (!lookup_sums_available(LookupSums::amx_tiles)) {
+    GTEST_SKIP() << "AMX tiles unavailable here (build without AVX-512 VBMI and AMX, or tile state not granted): "
+                    "the signed split runs on tile sums only";
+  }
+  const approx::MultiplierTable tables[] = {
+      approx::load_multiplier("mitchell"), approx::load_multiplier("drum4"),
+      approx::MultiplierTable("odd two planes", random_odd_table(71, 32767)),
+      approx::MultiplierTable("odd one plane", random_odd_table(72, 255)),
+      approx::MultiplierTable("odd extremes", odd_table([](int a) { return a % 2 ? -1 : 1; }, [](int, int) { return 32767; },
+                                                        [](int a) { return a % 3 ? 32767 : -32768; }))};
+  for (const auto& table : tables) {
+    GatherTable prepared(table.data());
+    ASSERT_TRUE(prepared.signed_split.has_value()) << table.name();
+    prepared.sparse_split.reset();  // one plane, chosen for activations that seldom hit its exceptions
+    if (table.name() == "drum4") {
+      // Its row split runs one plane, the cheaper choice: a stand-in of two planes forces the signed split.
+      prepared.split = RowSplit{};
+      prepared.split.planes.fill(2);
+    }
+    std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64}};
+    if (table.name() == "odd extremes") shapes.push_back({2, 3, approx::kMaxInt32Depth});
+    for (const Shape& s : shapes) {
+      for (int pattern = 0; pattern < 3; ++pattern) {
+        auto a = random_codes(s.m * s.k, 81);
+        auto w = random_codes(s.n * s.k, 82);
+        if (pattern == 1) {
+          for (std::size_t kk = 0; kk < s.k; ++kk) w[(s.n - 1) * s.k + kk] = -128;  // the last column
+          std::fill(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(s.k), std::int8_t{-128});  // row 0
+        } else if (pattern == 2) {
+          for (auto& v : w) v = v == -128 ? std::int8_t{-127} : v;
+        }
+        ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.n, s.k, LookupSums::amx_tiles)) << table.name();
+        const std::string what = table.name() + " " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
+                                 std::to_string(s.k) + " pattern " + std::to_string(pattern);
+        const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
+        std::vector<std::int32_t> got(s.m * s.n);
+        gather_gemm(prepared, a.data(), w.data(), s.m, s.n, s.k, got.data(), LookupSums::amx_tiles);
+        ASSERT_EQ(got, expected) << what;
+        const std::size_t stride = (s.n + 63) / 64 * 64 + 64;
+        std::vector<std::uint8_t> w_t(s.k * stride, 0x80);  // padding columns hold -128: never read into the result
+        for (std::size_t c = 0; c < s.n; ++c)
+          for (std::size_t kk = 0; kk < s.k; ++kk) w_t[kk * stride + c] = static_cast<std::uint8_t>(w[c * s.k + kk]);
+        std::fill(got.begin(), got.end(), 0);
+        gather_gemm_k_major(prepared, a.data(), w_t.data(), stride, s.m, s.n, s.k, got.data(), LookupSums::amx_tiles);
+        ASSERT_EQ(got, expected) << what << " k-major";
+      }
+    }
+  }
+}
+
+// Which split a call runs: Mitchell's signed split on uniform codes; its sparse split (one plane)
+// on normal codes; DRUM4's row split (one plane); vector sums and shared lookups never run it.
+TEST(SignedSplit, ChosenWhereItNeedsNoMorePlanes) {
+  const auto mitchell = shared_gather_table(approx::load_multiplier("mitchell").data());
+  const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
+  const std::size_t m = 40, n = 70, k = 600;
+  const auto uniform = random_codes(m * k, 91);
+  std::vector<std::int8_t> normal(m * k);
+  std::mt19937 gen(92);
+  std::normal_distribution<float> spread(0.0f, 20.0f);
+  for (auto& v : normal) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+  EXPECT_FALSE(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector));
+  EXPECT_FALSE(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles));
+  EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, n, k, LookupSums::amx_tiles));
+  const auto many_rows = random_codes(kSharedLookupRows * 8, 93);
+  EXPECT_FALSE(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 64, 8, LookupSums::amx_tiles));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles),
+            lookup_sums_available(LookupSums::amx_tiles));
+}
+
+}  // namespace
+}  // namespace tessera::kernels
