@@ -1,8 +1,13 @@
 #include "kernels/bench/ratio_table.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <numeric>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "golden/common/error.h"
 
@@ -152,6 +157,9 @@ RatioTable build_ratio_table(const std::vector<Measurement>& measurements, int t
 
 std::vector<Measurement> measurements_from_benchmark_json(const nlohmann::json& benchmark_out) {
   std::vector<Measurement> out;
+  // Registration order (family, then instance): with interleaved repetitions the runs come in a
+  // random order.
+  std::vector<std::pair<std::int64_t, std::int64_t>> registered;
   std::map<std::string, std::size_t> index_by_name;  // run_name -> position in out
   static const char* const kUnits[] = {"MAC/s", "lookups/s", "elements/s"};
   for (const nlohmann::json& b : benchmark_out.at("benchmarks")) {
@@ -176,9 +184,16 @@ std::vector<Measurement> measurements_from_benchmark_json(const nlohmann::json& 
     } else {
       index_by_name[name] = out.size();
       out.push_back(m);
+      registered.emplace_back(b.value("family_index", std::int64_t{0}), b.value("per_family_instance_index", std::int64_t{0}));
     }
   }
-  return out;
+  std::vector<std::size_t> order(out.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return registered[x] < registered[y]; });
+  std::vector<Measurement> sorted;
+  sorted.reserve(out.size());
+  for (const std::size_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 void print_ratio_table(std::ostream& out, const RatioTable& table) {

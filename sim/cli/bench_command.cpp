@@ -50,7 +50,12 @@ std::vector<std::string> benchmark_arguments(const BenchOptions& o, const std::s
                                    std::string("--tessera_time=") + (o.cpu_time ? "cpu" : "real")};
   if (!o.filter.empty()) args.push_back("--benchmark_filter=" + std::string(kYardsticks) + "|" + o.filter);
   if (o.min_time > 0) args.push_back("--benchmark_min_time=" + std::to_string(o.min_time));
-  if (o.repetitions > 1) args.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
+  if (o.repetitions > 1) {
+    // Each repetition of each benchmark at its own random moment of the run: on a shared machine
+    // a slow phase then falls on a kernel and its yardsticks alike, not on one of them.
+    args.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
+    args.push_back("--benchmark_enable_random_interleaving=true");
+  }
   return args;
 }
 
@@ -147,7 +152,7 @@ void register_bench_command(CLI::App& root) {
       ->check(CLI::IsMember({"issue", "tiny"}));
   kernels->add_option("--min-time", options->min_time, "Seconds per benchmark (default: Google Benchmark's)")
       ->check(CLI::PositiveNumber);
-  kernels->add_option("--repetitions", options->repetitions, "Repetitions; > 1 reports medians")
+  kernels->add_option("--repetitions", options->repetitions, "Repetitions; > 1 reports medians (the repetitions of all benchmarks interleaved at random)")
       ->check(CLI::PositiveNumber);
   kernels->add_flag("--cpu-time", options->cpu_time,
                     "Rates per CPU second of the process, not per wall-clock second (on a shared machine, "

@@ -98,6 +98,28 @@ TEST(RatioTable, SkippedBenchmarksAreCountedWithTheirReason) {
   EXPECT_TRUE(read[1].skipped.empty());
 }
 
+// Interleaved repetitions write the runs in a random order; the rows keep the registration order
+// (family, then instance), and the median replaces a benchmark's repetitions wherever they were.
+TEST(RatioTable, RowsKeepTheRegistrationOrder) {
+  const auto run = [](const char* name, int family, int instance, const char* type, double rate) {
+    nlohmann::json b = {{"name", name}, {"run_name", name}, {"run_type", type}, {"family_index", family},
+                        {"per_family_instance_index", instance}, {"label", name}, {"MAC/s", rate}};
+    if (std::string(type) == "aggregate") b["aggregate_name"] = "median";
+    return b;
+  };
+  const nlohmann::json from_benchmark = {{"benchmarks", nlohmann::json::array({
+      run("c", 2, 0, "iteration", 1.0), run("b", 1, 1, "iteration", 2.0), run("a", 1, 0, "iteration", 3.0),
+      run("c", 2, 0, "iteration", 4.0), run("b", 1, 1, "aggregate", 5.0), run("c", 2, 0, "aggregate", 6.0)})}};
+  const auto read = kernels::bench::measurements_from_benchmark_json(from_benchmark);
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[0].name, "a");
+  EXPECT_EQ(read[1].name, "b");
+  EXPECT_EQ(read[2].name, "c");
+  EXPECT_DOUBLE_EQ(read[0].rate, 3.0);
+  EXPECT_DOUBLE_EQ(read[1].rate, 5.0);
+  EXPECT_DOUBLE_EQ(read[2].rate, 6.0);
+}
+
 TEST(RatioTable, ACudaRowWithoutCublasHasNoFp32Ratio) {
   const kernels::bench::RatioTable table = kernels::bench::build_ratio_table(
       {measured("eigen_fp32_gemm 8x8x8", 100.0), measured("cuda_approx_gemm 8x8x8 exact/exact", 30.0)}, 1);
