@@ -139,6 +139,22 @@ inline void fold_all(const ColumnSums* const* sums, std::size_t rows, std::size_
       fold64(*sums[r * chunks + c], out_row[r] + c0 + 64 * c, valid - 64 * c);
 }
 
+// What a pass looks up: the row split's residual (256 entries a row; the weight codes' bits 7:6
+// pick one of 4 registers) or a signed split (signed_split.h: 128 entries a row, bit 6 of the
+// magnitude picks one of 2 registers, then the bytes of negative codes are NOTed).
+struct LookupSource {
+  const std::uint8_t* planes[2];
+  // Signed: per 64 weight codes (in the passes' column order), two masks: bit 6 of the
+  // magnitudes, the signs.
+  const std::uint64_t* masks;
+};
+
+// A signed split's lookup of 64 codes in one plane (t: the row's 2 registers; signed_weights).
+[[gnu::always_inline]] inline __m512i signed_lookup64(const __m512i t[2], __m512i idx, __mmask64 bit6, __mmask64 negative) {
+  const __m512i v = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(idx, t[0]), bit6, idx, t[1]);
+  return _mm512_mask_sub_epi8(v, negative, _mm512_set1_epi8(-1), v);  // NOT where negative
+}
+
 // The passes below keep their sums in named variables (fold64 takes them by value): as an
 // array, or behind pointers, GCC stored them to the stack every step.
 
@@ -205,6 +221,58 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
   fold_all(ordered, 1, Chunks, out_row, c0, valid);
 }
 
+// The signed split (signed_split.h) on vector sums: one activation row x Chunks (<= 4) chunks of
+// signed_weights' indices (column order), as two_plane_pass; the masks are loads, so rows need
+// not share them.
+template <int Planes, std::size_t Chunks>
+void signed_vector_pass(const LookupSource& source, const std::int8_t* a_row, const std::uint8_t* indices,
+                        std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
+                        std::size_t valid) {
+  static_assert((Planes == 1 || Planes == 2) && Chunks >= 1 && Chunks <= 4);
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i rl0 = zero, ol0 = zero, rh0 = zero, oh0 = zero, rl1 = zero, ol1 = zero, rh1 = zero, oh1 = zero;
+  __m512i rl2 = zero, ol2 = zero, rh2 = zero, oh2 = zero, rl3 = zero, ol3 = zero, rh3 = zero, oh3 = zero;
+  const auto step = [&](const __m512i tl[2], const __m512i th[2], std::size_t kk, std::size_t chunk, __m512i& rl,
+                        __m512i& ol, __m512i& rh, __m512i& oh) {
+    const std::size_t at = kk * np + c0 + 64 * chunk;
+    const __m512i idx = _mm512_load_si512(indices + at);
+    const std::uint64_t* masks = source.masks + 2 * (at / 64);
+    const __mmask64 bit6 = _cvtu64_mask64(masks[0]), negative = _cvtu64_mask64(masks[1]);
+    add_bytes(rl, ol, signed_lookup64(tl, idx, bit6, negative));
+    if constexpr (Planes == 2) add_bytes(rh, oh, signed_lookup64(th, idx, bit6, negative));
+  };
+  for (std::size_t kk = k0; kk < k1; ++kk) {
+    const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 7;
+    __m512i tl[2], th[2];
+    for (int q = 0; q < 2; ++q) {
+      tl[q] = _mm512_loadu_si512(source.planes[0] + row + 64 * q);
+      th[q] = Planes == 2 ? _mm512_loadu_si512(source.planes[1] + row + 64 * q) : zero;
+    }
+    step(tl, th, kk, 0, rl0, ol0, rh0, oh0);
+    if constexpr (Chunks > 1) step(tl, th, kk, 1, rl1, ol1, rh1, oh1);
+    if constexpr (Chunks > 2) step(tl, th, kk, 2, rl2, ol2, rh2, oh2);
+    if constexpr (Chunks > 3) step(tl, th, kk, 3, rl3, ol3, rh3, oh3);
+  }
+  const ColumnSums sums[4] = {{rl0, ol0, rh0, oh0}, {rl1, ol1, rh1, oh1}, {rl2, ol2, rh2, oh2}, {rl3, ol3, rh3, oh3}};
+  const ColumnSums* ordered[4] = {&sums[0], &sums[1], &sums[2], &sums[3]};
+  fold_all(ordered, 1, Chunks, out_row, c0, valid);
+}
+
+// signed_vector_pass for each of `count` rows, the chunk count (1 .. 4) known at run time.
+template <int Planes>
+void signed_vector_passes(const LookupSource& source, const std::int8_t* const* a_row, std::size_t count,
+                          const std::uint8_t* indices, std::size_t np, std::size_t c0, std::size_t chunks,
+                          std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
+  for (std::size_t r = 0; r < count; ++r) {
+    switch (chunks) {
+      case 4: signed_vector_pass<Planes, 4>(source, a_row[r], indices, np, c0, k0, k1, out_row + r, valid); break;
+      case 3: signed_vector_pass<Planes, 3>(source, a_row[r], indices, np, c0, k0, k1, out_row + r, valid); break;
+      case 2: signed_vector_pass<Planes, 2>(source, a_row[r], indices, np, c0, k0, k1, out_row + r, valid); break;
+      default: signed_vector_pass<Planes, 1>(source, a_row[r], indices, np, c0, k0, k1, out_row + r, valid); break;
+    }
+  }
+}
+
 #if defined(TESSERA_AMX_TILES)
 // The lookups summed by AMX (LookupSums::amx_tiles; the default where the build and the kernel
 // allow). The vector passes above are bound by their uops on the two vector ports: per 64
@@ -223,14 +291,6 @@ void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::
 // their sums over even groups of steps, 5 and 6 over odd ones.
 constexpr int kLookupTiles = 7;
 
-// What a tile pass looks up: the row split's residual (256 entries a row; the weight codes' bits
-// 7:6 pick one of 4 registers) or a signed split (signed_split.h: 128 entries a row, bit 6 of the
-// magnitude picks one of 2 registers, then the bytes of negative codes are NOTed).
-struct TileLookups {
-  const std::uint8_t* planes[2];
-  // Signed: per 64 weight codes (in tile order), two masks: bit 6 of the magnitudes, the signs.
-  const std::uint64_t* masks;
-};
 
 constexpr std::size_t kTileSteps = 4;  // steps per B tile (16 rows = 4 slots x 4 steps)
 
@@ -265,9 +325,9 @@ const std::uint8_t* tile_ordered_weights(const std::uint8_t* wt, std::size_t byt
 // Chunks + chunk); a B tile holds 4 slots' 4 steps (row 4 * (slot % 4) + step), and there are at
 // most 2 B tiles (tiles 1 and 2): byte tile p * slot_tiles + slot / 4. The calling thread has
 // the tiles configured (kLookupTiles) and the selector loaded. Signed: wt_tiles are
-// signed_weights' indices and the table rows are 128 entries (TileLookups).
+// signed_weights' indices and the table rows are 128 entries (LookupSource).
 template <int Planes, std::size_t Rows, std::size_t Chunks, bool Signed>
-void tile_pass(const TileLookups& source, const std::int8_t* const* a_row, const std::uint8_t* wt_tiles, std::size_t np,
+void tile_pass(const LookupSource& source, const std::int8_t* const* a_row, const std::uint8_t* wt_tiles, std::size_t np,
                std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
   constexpr std::size_t kSlots = Rows * Chunks, kSlotTiles = (kSlots + 3) / 4, kByteTiles = Planes * kSlotTiles;
   constexpr int kSegments = Signed ? 2 : 4;  // 64-entry registers per table row and plane
@@ -278,7 +338,7 @@ void tile_pass(const TileLookups& source, const std::int8_t* const* a_row, const
   constexpr std::size_t kBuffers = 3;
   alignas(64) std::uint8_t bytes[kBuffers][kByteTiles][16 * 64];
   if constexpr (kSlots % 4 != 0) std::memset(bytes, 0, sizeof(bytes));  // rows of absent slots: summed, never read
-  const __m512i zero = _mm512_setzero_si512(), ones = _mm512_set1_epi8(-1);
+  const __m512i zero = _mm512_setzero_si512();
   const auto row_of = [](int plane, std::size_t slot, std::size_t step) {
     return std::pair<std::size_t, std::size_t>{static_cast<std::size_t>(plane) * kSlotTiles + slot / 4,
                                                64 * (kTileSteps * (slot % 4) + step)};
@@ -323,8 +383,7 @@ void tile_pass(const TileLookups& source, const std::int8_t* const* a_row, const
           for (std::size_t r = 0; r < Rows; ++r) {
             for (int p = 0; p < Planes; ++p) {
               const auto [tile, at] = row_of(p, r * Chunks + chunk, s);
-              const __m512i v = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(idx, t[r][p][0]), bit6, idx, t[r][p][1]);
-              _mm512_store_si512(tiles[tile] + at, _mm512_mask_sub_epi8(v, negative, ones, v));  // NOT where negative
+              _mm512_store_si512(tiles[tile] + at, signed_lookup64(t[r][p], idx, bit6, negative));
             }
           }
         } else {
@@ -373,7 +432,7 @@ void tile_pass(const TileLookups& source, const std::int8_t* const* a_row, const
 
 // tile_pass with the chunk count (1 .. 4) known at run time.
 template <int Planes, std::size_t Rows, bool Signed = false>
-void tile_pass_chunks(std::size_t chunks, const TileLookups& source, const std::int8_t* const* a_row,
+void tile_pass_chunks(std::size_t chunks, const LookupSource& source, const std::int8_t* const* a_row,
                       const std::uint8_t* wt_tiles, std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1,
                       std::int32_t* const* out_row, std::size_t valid) {
   switch (chunks) {
@@ -387,7 +446,7 @@ void tile_pass_chunks(std::size_t chunks, const TileLookups& source, const std::
 // A work unit's rows x chunks through tile_pass: two planes 1 row x 4 chunks, one plane 2 rows x 4
 // chunks (the masks of a step shared by both rows).
 template <bool Signed>
-void tile_passes(int planes, const TileLookups& source, const std::int8_t* const* a_row, std::size_t count,
+void tile_passes(int planes, const LookupSource& source, const std::int8_t* const* a_row, std::size_t count,
                  const std::uint8_t* wt_tiles, std::size_t np, std::size_t c0, std::size_t chunks, std::size_t k0,
                  std::size_t k1, std::int32_t* const* out_row, std::size_t valid) {
   std::size_t r = 0;
@@ -410,7 +469,7 @@ void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std
                    std::size_t valid) {
 #if defined(TESSERA_AMX_TILES)
   if (tiles) {
-    const TileLookups source{{split.low.data(), split.high.data()}, nullptr};
+    const LookupSource source{{split.low.data(), split.high.data()}, nullptr};
     tile_passes<false>(two_planes ? 2 : 1, source, a_row, count, wt, np, c0, chunks, k0, k1, out_row, valid);
     return;
   }
@@ -741,18 +800,18 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
 }
 
-#if defined(TESSERA_AMX_TILES)
-// The signed split's weights from wt (K x np codes), in tile order (tile_ordered_weights): the
-// lookup index, the magnitude (-128 reads as 0) with the sign in bit 7 (vpermb reads bits 5:0),
-// and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
+// The signed split's weights from wt (K x np codes), in tile order (tile_ordered_weights) for the
+// tile passes, else in column order: the lookup index, the magnitude (-128 reads as 0) with the
+// sign in bit 7 (vpermb reads bits 5:0), and per 64 codes two masks: bit 6 of the magnitudes, the
+// signs (-128 negative).
 struct SignedWeights {
   const std::uint8_t* indices;
   const std::uint64_t* masks;
 };
 
-SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
+SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work) {
   alignas(64) std::uint8_t order[64];
-  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(16 * (p % 4) + p / 4);
+  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(tile_order ? 16 * (p % 4) + p / 4 : p);
   const __m512i index = _mm512_load_si512(order);
   const __m512i low7 = _mm512_set1_epi8(0x7F), bit7 = _mm512_set1_epi8(-128);
   std::uint8_t* indices = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
@@ -840,21 +899,30 @@ void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const std:
   }
 }
 
-// The signed split on AMX tile sums: a: M x K, w: N x K, wt: the same K x np.
+// The signed split: a: M x K, w: N x K, wt: the same K x np; the lookups summed by `sums`.
 void signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
-                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
   signed_corrections(split, a, w, m, n, k, out);
-  const SignedWeights weights = signed_weights(wt, k * np, std::uint64_t{m} * n * k);
-  const TileLookups source{{split.low.data(), split.high.data()}, weights.masks};
-  for_each_work_unit(a, m, n, k, true, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
-    for (std::size_t k0 = 0; k0 < k; k0 += kTileStepBlock) {
-      tile_passes<true>(split.planes, source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0,
-                        std::min(k, k0 + kTileStepBlock), unit.out_row, valid);
+  const bool tiles = sums == LookupSums::amx_tiles;
+  const SignedWeights weights = signed_weights(wt, k * np, tiles, std::uint64_t{m} * n * k);
+  const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
+  const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
+  for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
+    for (std::size_t k0 = 0; k0 < k; k0 += step_block) {
+      const std::size_t k1 = std::min(k, k0 + step_block);
+#if defined(TESSERA_AMX_TILES)
+      if (tiles) {
+        tile_passes<true>(split.planes, source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1,
+                          unit.out_row, valid);
+        continue;
+      }
+#endif
+      if (split.planes == 2) signed_vector_passes<2>(source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1, unit.out_row, valid);
+      else signed_vector_passes<1>(source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1, unit.out_row, valid);
     }
   }, out);
   signed_minus_128(split, a, wt, np, m, n, k, out);
 }
-#endif
 #endif
 
 // Portable: int32 table entries (32-bit gathers where the compiler vectorises), the table row of
@@ -953,18 +1021,25 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 namespace {
 // Whether a call runs the table's signed split rather than `split` (split_for's choice).
 bool runs_signed(const GatherTable& table, const RowSplit& split, std::size_t m, std::size_t n, LookupSums sums) {
-#if defined(__AVX512VBMI__) && defined(TESSERA_AMX_TILES)
+#if defined(__AVX512VBMI__)
   // Per 64 products and plane the signed split costs 2 vpermb and a vpsubb, the row split 4 vpermb
   // and its masks' share; a row split with exception rows runs one plane.
   const int split_planes = !split.exception_rows.empty() ? 1 : split.rows_with_planes(2) > 0 ? 2 : split.rows_with_planes(1) > 0 ? 1 : 0;
-  return sums == LookupSums::amx_tiles && table.signed_split && !gather_shares_lookups(m, n, sums) &&
-         table.signed_split->planes <= split_planes;
+  return table.signed_split && !gather_shares_lookups(m, n, sums) && table.signed_split->planes <= split_planes;
 #else
   (void)table, (void)split, (void)m, (void)n, (void)sums;
   return false;
 #endif
 }
 }  // namespace
+
+bool signed_lookups_built() {
+#if defined(__AVX512VBMI__)
+  return true;
+#else
+  return false;
+#endif
+}
 
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
                               LookupSums sums) {
@@ -993,12 +1068,10 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
   const RowSplit& split = split_for(table, a, m, k);
-#if defined(TESSERA_AMX_TILES)
   if (runs_signed(table, split, m, n, sums)) {
-    signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out);
+    signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums);
     return;
   }
-#endif
   gather_gemm_vbmi(split, a, w, wt, np, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, wt, np, m, n, k, out);
@@ -1022,18 +1095,16 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
   // Only the linear part (if it has terms) and the signed split's correction read the columns row
   // by row (one integer GEMM each).
   const RowSplit& split = split_for(table, a, m, k);
-  [[maybe_unused]] const bool signed_lookups = runs_signed(table, split, m, n, sums);
+  const bool signed_lookups = runs_signed(table, split, m, n, sums);
   std::int8_t* w = nullptr;
   if (split.terms > 0 || signed_lookups) {
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }
-#if defined(TESSERA_AMX_TILES)
   if (signed_lookups) {
-    signed_gather_gemm(*table.signed_split, a, w, w_t, column_stride, m, n, k, out);
+    signed_gather_gemm(*table.signed_split, a, w, w_t, column_stride, m, n, k, out, sums);
     return;
   }
-#endif
   gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);

@@ -6,7 +6,9 @@
 // GEMM, the per-row offsets as a sum over K, and only the residual looked up, row by row as 0, 1
 // or 2 byte planes (or one plus a few exception rows), the looked-up bytes summed by AMX tiles or
 // in vector registers (LookupSums); with many rows, each step's lookups are shared by the rows
-// (gather_shares_lookups). Portable: every entry looked up from the table.
+// (gather_shares_lookups). A table odd in its column operand (sign-magnitude designs) may run
+// its signed split instead (signed_split.h; gather_uses_signed_split). Portable: every entry looked
+// up from the table.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,11 +63,14 @@ LookupSums lookup_sums();
 // passes then fill their 4-chunk groups and ran faster than the shared lookups up to 4096 rows).
 bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sums);
 
-// Whether gather_gemm (either entry point) runs the table's signed split for these operands: only
-// on tile sums, where the rows do not share lookups, and where it needs no more byte planes than
-// the row split that split_for picks (Mitchell on uniform codes, 22.8 vs 19.3 G MAC/s on one
-// core; not DRUM4, whose row split runs one plane, nor Mitchell on normal codes, where the sparse
-// split runs one: 26.9 G).
+// Whether this build has the signed split's passes (AVX-512 VBMI).
+bool signed_lookups_built();
+
+// Whether gather_gemm (either entry point) runs the table's signed split for these operands: in a
+// build that has it, where the rows do not share lookups, and where it needs no more byte planes
+// than the row split that split_for picks (Mitchell on uniform codes, on tile sums 22.8 vs 19.3 G
+// MAC/s on one core; not DRUM4, whose row split runs one plane, nor Mitchell on normal codes,
+// where the sparse split runs one: 26.9 G).
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
                               LookupSums sums);
 

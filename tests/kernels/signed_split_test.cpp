@@ -88,18 +88,13 @@ TEST(SignedSplit, FoundOnSignMagnitudeTablesOnly) {
   EXPECT_FALSE(split_signed(lowest.data()).has_value());
 }
 
-// The gather path on the signed split (where the build and the kernel allow AMX tiles) against
-// golden, on both entry points: Mitchell and DRUM4 (forced: its row split runs one plane), random
+// The gather path on the signed split against golden, on both entry points: Mitchell and DRUM4 (forced: its row split runs one plane), random
 // odd tables of two planes and of one, magnitudes all 32767 with table(a, -128) at the int16
 // extremes (also at the deepest K: sums and corrections that wrap int32); weights with code -128
 // at random, a column of -128 only, and none at all; activations at random and all -128; steps
 // that end inside a group of 4 and a block (K = 1, 3, 257, 1000), 1 to 4 chunks, columns that end
 // inside a chunk, odd rows.
-TEST(SignedSplit, GatherEqualsGolden) {
-  if (!lookup_sums_available(LookupSums::amx_tiles)) {
-    GTEST_SKIP() << "AMX tiles unavailable here (build without AVX-512 VBMI and AMX, or tile state not granted): "
-                    "the signed split runs on tile sums only";
-  }
+void expect_signed_gather_equals_golden(LookupSums sums) {
   const approx::MultiplierTable tables[] = {
       approx::load_multiplier("mitchell"), approx::load_multiplier("drum4"),
       approx::MultiplierTable("odd two planes", random_odd_table(71, 32767)),
@@ -127,27 +122,39 @@ TEST(SignedSplit, GatherEqualsGolden) {
         } else if (pattern == 2) {
           for (auto& v : w) v = v == -128 ? std::int8_t{-127} : v;
         }
-        ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.n, s.k, LookupSums::amx_tiles)) << table.name();
+        ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.n, s.k, sums)) << table.name();
         const std::string what = table.name() + " " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
                                  std::to_string(s.k) + " pattern " + std::to_string(pattern);
         const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
         std::vector<std::int32_t> got(s.m * s.n);
-        gather_gemm(prepared, a.data(), w.data(), s.m, s.n, s.k, got.data(), LookupSums::amx_tiles);
+        gather_gemm(prepared, a.data(), w.data(), s.m, s.n, s.k, got.data(), sums);
         ASSERT_EQ(got, expected) << what;
         const std::size_t stride = (s.n + 63) / 64 * 64 + 64;
         std::vector<std::uint8_t> w_t(s.k * stride, 0x80);  // padding columns hold -128: never read into the result
         for (std::size_t c = 0; c < s.n; ++c)
           for (std::size_t kk = 0; kk < s.k; ++kk) w_t[kk * stride + c] = static_cast<std::uint8_t>(w[c * s.k + kk]);
         std::fill(got.begin(), got.end(), 0);
-        gather_gemm_k_major(prepared, a.data(), w_t.data(), stride, s.m, s.n, s.k, got.data(), LookupSums::amx_tiles);
+        gather_gemm_k_major(prepared, a.data(), w_t.data(), stride, s.m, s.n, s.k, got.data(), sums);
         ASSERT_EQ(got, expected) << what << " k-major";
       }
     }
   }
 }
 
-// Which split a call runs: Mitchell's signed split on uniform codes; its sparse split (one plane)
-// on normal codes; DRUM4's row split (one plane); vector sums and shared lookups never run it.
+TEST(SignedSplit, GatherOnVectorSumsEqualsGolden) {
+  if (!signed_lookups_built()) GTEST_SKIP() << "built without AVX-512 VBMI: the signed split's passes need vpermb";
+  expect_signed_gather_equals_golden(LookupSums::vector);
+}
+
+TEST(SignedSplit, GatherOnTileSumsEqualsGolden) {
+  if (!signed_lookups_built() || !lookup_sums_available(LookupSums::amx_tiles)) {
+    GTEST_SKIP() << "AMX tiles unavailable here (build without AVX-512 VBMI and AMX, or tile state not granted)";
+  }
+  expect_signed_gather_equals_golden(LookupSums::amx_tiles);
+}
+
+// Which split a call runs: Mitchell's signed split on uniform codes, on either sums; its sparse
+// split (one plane) on normal codes; DRUM4's row split (one plane); shared lookups never run it.
 TEST(SignedSplit, ChosenWhereItNeedsNoMorePlanes) {
   const auto mitchell = shared_gather_table(approx::load_multiplier("mitchell").data());
   const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
@@ -157,13 +164,12 @@ TEST(SignedSplit, ChosenWhereItNeedsNoMorePlanes) {
   std::mt19937 gen(92);
   std::normal_distribution<float> spread(0.0f, 20.0f);
   for (auto& v : normal) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
-  EXPECT_FALSE(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector), signed_lookups_built());
   EXPECT_FALSE(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles));
   EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, n, k, LookupSums::amx_tiles));
   const auto many_rows = random_codes(kSharedLookupRows * 8, 93);
   EXPECT_FALSE(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 64, 8, LookupSums::amx_tiles));
-  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles),
-            lookup_sums_available(LookupSums::amx_tiles));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
 }
 
 }  // namespace
