@@ -190,35 +190,62 @@ void one_plane_pass(const RowSplit& split, const std::int8_t* const* a_row, cons
   fold_all(ordered, Rows, Chunks, out_row, c0, valid);
 }
 
-// Two planes: one activation row x Chunks (<= 4) 64-column chunks, as above.
-template <std::size_t Chunks>
-void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt, const std::uint64_t* masks,
-                    std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
-                    std::size_t valid) {
-  static_assert(Chunks >= 1 && Chunks <= 4);
+// The looked-up bytes of one step and chunk: the low plane's, and the high plane's (two planes).
+struct PlaneBytes {
+  __m512i low, high;
+};
+
+// One activation row x Chunks (<= 4) 64-column chunks on vector sums, steps [k0, k1): per step
+// tables = load_tables(kk) (the row's table registers), then per chunk lookup(tables, kk, chunk)
+// gives its PlaneBytes; the sums (named registers, see above) are folded into out_row[0][c0 ..).
+template <std::size_t Chunks, int Planes, class LoadTables, class Lookup>
+[[gnu::always_inline]] inline void one_row_vector_pass(LoadTables load_tables, Lookup lookup, std::size_t k0,
+                                                       std::size_t k1, std::int32_t* const* out_row, std::size_t c0,
+                                                       std::size_t valid) {
+  static_assert(Chunks >= 1 && Chunks <= 4 && (Planes == 1 || Planes == 2));
   const __m512i zero = _mm512_setzero_si512();
   // [chunk] raw and odd sums of the low (l) and high (h) plane.
   __m512i rl0 = zero, ol0 = zero, rh0 = zero, oh0 = zero, rl1 = zero, ol1 = zero, rh1 = zero, oh1 = zero;
   __m512i rl2 = zero, ol2 = zero, rh2 = zero, oh2 = zero, rl3 = zero, ol3 = zero, rh3 = zero, oh3 = zero;
-  const auto step = [&](const __m512i tl[4], const __m512i th[4], std::size_t kk, std::size_t chunk, __m512i& rl,
-                        __m512i& ol, __m512i& rh, __m512i& oh) {
-    const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0 + 64 * chunk);
-    const QuarterMasks m = quarter_masks(_mm512_movepi8_mask(idx), _cvtu64_mask64(masks[(kk * np + c0) / 64 + chunk]));
-    add_bytes(rl, ol, lookup64(tl, idx, m));
-    add_bytes(rh, oh, lookup64(th, idx, m));
+  const auto step = [&](const auto& tables, std::size_t kk, std::size_t chunk, __m512i& rl, __m512i& ol, __m512i& rh,
+                        __m512i& oh) {
+    const PlaneBytes bytes = lookup(tables, kk, chunk);
+    add_bytes(rl, ol, bytes.low);
+    if constexpr (Planes == 2) add_bytes(rh, oh, bytes.high);
   };
   for (std::size_t kk = k0; kk < k1; ++kk) {
-    __m512i tl[4], th[4];
-    load_row(split.low.data(), a_row[kk], tl);
-    load_row(split.high.data(), a_row[kk], th);
-    step(tl, th, kk, 0, rl0, ol0, rh0, oh0);
-    if constexpr (Chunks > 1) step(tl, th, kk, 1, rl1, ol1, rh1, oh1);
-    if constexpr (Chunks > 2) step(tl, th, kk, 2, rl2, ol2, rh2, oh2);
-    if constexpr (Chunks > 3) step(tl, th, kk, 3, rl3, ol3, rh3, oh3);
+    const auto tables = load_tables(kk);
+    step(tables, kk, 0, rl0, ol0, rh0, oh0);
+    if constexpr (Chunks > 1) step(tables, kk, 1, rl1, ol1, rh1, oh1);
+    if constexpr (Chunks > 2) step(tables, kk, 2, rl2, ol2, rh2, oh2);
+    if constexpr (Chunks > 3) step(tables, kk, 3, rl3, ol3, rh3, oh3);
   }
   const ColumnSums sums[4] = {{rl0, ol0, rh0, oh0}, {rl1, ol1, rh1, oh1}, {rl2, ol2, rh2, oh2}, {rl3, ol3, rh3, oh3}};
   const ColumnSums* ordered[4] = {&sums[0], &sums[1], &sums[2], &sums[3]};
   fold_all(ordered, 1, Chunks, out_row, c0, valid);
+}
+
+// Two planes of the row split: one activation row x Chunks (<= 4) chunks, as above.
+template <std::size_t Chunks>
+void two_plane_pass(const RowSplit& split, const std::int8_t* a_row, const std::uint8_t* wt, const std::uint64_t* masks,
+                    std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
+                    std::size_t valid) {
+  struct Tables {
+    __m512i low[4], high[4];
+  };
+  one_row_vector_pass<Chunks, 2>(
+      [&](std::size_t kk) {
+        Tables t;
+        load_row(split.low.data(), a_row[kk], t.low);
+        load_row(split.high.data(), a_row[kk], t.high);
+        return t;
+      },
+      [&](const Tables& t, std::size_t kk, std::size_t chunk) {
+        const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0 + 64 * chunk);
+        const QuarterMasks m = quarter_masks(_mm512_movepi8_mask(idx), _cvtu64_mask64(masks[(kk * np + c0) / 64 + chunk]));
+        return PlaneBytes{lookup64(t.low, idx, m), lookup64(t.high, idx, m)};
+      },
+      k0, k1, out_row, c0, valid);
 }
 
 // The signed split (signed_split.h) on vector sums: one activation row x Chunks (<= 4) chunks of
@@ -228,34 +255,28 @@ template <int Planes, std::size_t Chunks>
 void signed_vector_pass(const LookupSource& source, const std::int8_t* a_row, const std::uint8_t* indices,
                         std::size_t np, std::size_t c0, std::size_t k0, std::size_t k1, std::int32_t* const* out_row,
                         std::size_t valid) {
-  static_assert((Planes == 1 || Planes == 2) && Chunks >= 1 && Chunks <= 4);
-  const __m512i zero = _mm512_setzero_si512();
-  __m512i rl0 = zero, ol0 = zero, rh0 = zero, oh0 = zero, rl1 = zero, ol1 = zero, rh1 = zero, oh1 = zero;
-  __m512i rl2 = zero, ol2 = zero, rh2 = zero, oh2 = zero, rl3 = zero, ol3 = zero, rh3 = zero, oh3 = zero;
-  const auto step = [&](const __m512i tl[2], const __m512i th[2], std::size_t kk, std::size_t chunk, __m512i& rl,
-                        __m512i& ol, __m512i& rh, __m512i& oh) {
-    const std::size_t at = kk * np + c0 + 64 * chunk;
-    const __m512i idx = _mm512_load_si512(indices + at);
-    const std::uint64_t* masks = source.masks + 2 * (at / 64);
-    const __mmask64 bit6 = _cvtu64_mask64(masks[0]), negative = _cvtu64_mask64(masks[1]);
-    add_bytes(rl, ol, signed_lookup64(tl, idx, bit6, negative));
-    if constexpr (Planes == 2) add_bytes(rh, oh, signed_lookup64(th, idx, bit6, negative));
+  struct Tables {
+    __m512i low[2], high[2];
   };
-  for (std::size_t kk = k0; kk < k1; ++kk) {
-    const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 7;
-    __m512i tl[2], th[2];
-    for (int q = 0; q < 2; ++q) {
-      tl[q] = _mm512_loadu_si512(source.planes[0] + row + 64 * q);
-      th[q] = Planes == 2 ? _mm512_loadu_si512(source.planes[1] + row + 64 * q) : zero;
-    }
-    step(tl, th, kk, 0, rl0, ol0, rh0, oh0);
-    if constexpr (Chunks > 1) step(tl, th, kk, 1, rl1, ol1, rh1, oh1);
-    if constexpr (Chunks > 2) step(tl, th, kk, 2, rl2, ol2, rh2, oh2);
-    if constexpr (Chunks > 3) step(tl, th, kk, 3, rl3, ol3, rh3, oh3);
-  }
-  const ColumnSums sums[4] = {{rl0, ol0, rh0, oh0}, {rl1, ol1, rh1, oh1}, {rl2, ol2, rh2, oh2}, {rl3, ol3, rh3, oh3}};
-  const ColumnSums* ordered[4] = {&sums[0], &sums[1], &sums[2], &sums[3]};
-  fold_all(ordered, 1, Chunks, out_row, c0, valid);
+  one_row_vector_pass<Chunks, Planes>(
+      [&](std::size_t kk) {
+        const std::size_t row = static_cast<std::size_t>(static_cast<std::uint8_t>(a_row[kk])) << 7;
+        Tables t;
+        for (int q = 0; q < 2; ++q) {
+          t.low[q] = _mm512_loadu_si512(source.planes[0] + row + 64 * q);
+          t.high[q] = Planes == 2 ? _mm512_loadu_si512(source.planes[1] + row + 64 * q) : _mm512_setzero_si512();
+        }
+        return t;
+      },
+      [&](const Tables& t, std::size_t kk, std::size_t chunk) {
+        const std::size_t at = kk * np + c0 + 64 * chunk;
+        const __m512i idx = _mm512_load_si512(indices + at);
+        const std::uint64_t* masks = source.masks + 2 * (at / 64);
+        const __mmask64 bit6 = _cvtu64_mask64(masks[0]), negative = _cvtu64_mask64(masks[1]);
+        return PlaneBytes{signed_lookup64(t.low, idx, bit6, negative),
+                          Planes == 2 ? signed_lookup64(t.high, idx, bit6, negative) : _mm512_setzero_si512()};
+      },
+      k0, k1, out_row, c0, valid);
 }
 
 // signed_vector_pass for each of `count` rows, the chunk count (1 .. 4) known at run time.

@@ -22,6 +22,7 @@
 namespace tessera::kernels {
 namespace {
 
+using test_inputs::normal_codes;
 using test_inputs::random_codes;
 
 std::int64_t l1(const std::vector<std::int32_t>& v) {
@@ -260,10 +261,7 @@ TEST(ApproxGemm, GatherSplitChosenByTheActivations) {
   ASSERT_TRUE(prepared->sparse_split.has_value());
   const std::size_t m = 40, n = 70, k = 600;
   const auto uniform = random_codes(m * k, 31);
-  std::vector<std::int8_t> normal(m * k);
-  std::mt19937 gen(32);
-  std::normal_distribution<float> spread(0.0f, 20.0f);
-  for (auto& v : normal) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+  const auto normal = normal_codes(m * k, 32);
   EXPECT_EQ(&split_for(*prepared, uniform.data(), m, k), &prepared->split);
   EXPECT_EQ(&split_for(*prepared, normal.data(), m, k), &*prepared->sparse_split);
   const auto w = random_codes(n * k, 33);
@@ -294,17 +292,13 @@ TEST(ApproxGemm, GatherSharedLookupsEqualGolden) {
   for (auto& v : noise) v = static_cast<std::int16_t>(any(gen));
   std::vector<approx::MultiplierTable> tables = {approx::load_multiplier("mul8s_1L2H"), approx::load_multiplier("mitchell"),
                                                  approx::load_multiplier("drum4"), approx::MultiplierTable("noise", noise)};
-  std::normal_distribution<float> spread(0.0f, 20.0f);
   for (const auto& table : tables) {
     const ApproxPlan gather(table, /*allow_structured=*/false);
     for (const Shape& s : {Shape{kSharedLookupRows, 70, 131}, Shape{kSharedLookupRows + 77, 130, 40},
                             Shape{kSharedLookupRows + 6, 64, 300}, Shape{5, kSharedLookupRows + 3, 33}}) {
       ASSERT_TRUE(gather_shares_lookups(std::max(s.m, s.n), std::min(s.m, s.n), lookup_sums()));
       for (const bool normal : {false, true}) {
-        auto a = random_codes(s.m * s.k, 43);
-        if (normal) {
-          for (auto& v : a) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
-        }
+        const auto a = normal ? normal_codes(s.m * s.k, 45) : random_codes(s.m * s.k, 43);
         const auto w = random_codes(s.n * s.k, 44);
         const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
         ASSERT_EQ(approx_gemm(Backend::cpu, gather, a.data(), w.data(), s.m, s.n, s.k), expected)

@@ -30,6 +30,16 @@ inline std::vector<std::int8_t> random_codes(std::size_t count, std::uint32_t se
   return v;
 }
 
+// Codes as a network's activations hold them: normal (sigma 20), rounded, clamped to +-127 (symmetric
+// int8 quantization never gives -128).
+inline std::vector<std::int8_t> normal_codes(std::size_t count, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> spread(0.0f, 20.0f);
+  std::vector<std::int8_t> v(count);
+  for (auto& x : v) x = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+  return v;
+}
+
 // rows x cols normal values times 2^(offset + uniform in [-spread, spread]).
 inline std::vector<float> random_values(std::size_t rows, std::size_t cols, std::uint32_t seed, int spread = 8,
                                         int offset = 0) {

@@ -20,6 +20,7 @@
 namespace tessera::kernels {
 namespace {
 
+using test_inputs::normal_codes;
 using test_inputs::random_codes;
 
 struct Shape {
@@ -160,10 +161,7 @@ TEST(SignedSplit, ChosenWhereItNeedsNoMorePlanes) {
   const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
   const std::size_t m = 40, n = 70, k = 600;
   const auto uniform = random_codes(m * k, 91);
-  std::vector<std::int8_t> normal(m * k);
-  std::mt19937 gen(92);
-  std::normal_distribution<float> spread(0.0f, 20.0f);
-  for (auto& v : normal) v = static_cast<std::int8_t>(std::clamp(std::lround(spread(gen)), -127L, 127L));
+  const auto normal = normal_codes(m * k, 92);
   EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector), signed_lookups_built());
   EXPECT_FALSE(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles));
   EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, n, k, LookupSums::amx_tiles));
