@@ -893,20 +893,33 @@ void signed_corrections(const SignedSplit& split, const std::int8_t* a, const st
   }
 }
 
-// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (wt: K x np codes).
-void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const std::uint8_t* wt, std::size_t np,
-                      std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
-  std::vector<std::uint32_t> step_begin(k + 1, 0);
+// Where the column operand (wt: K x np codes) holds -128: per step, the columns.
+struct MinusOneTwentyEight {
+  std::vector<std::uint32_t> step_begin;  // K + 1 offsets into columns
   std::vector<std::uint32_t> columns;
+};
+
+MinusOneTwentyEight list_minus_128(const std::uint8_t* wt, std::size_t np, std::size_t n, std::size_t k) {
+  MinusOneTwentyEight list;
+  list.step_begin.assign(k + 1, 0);
   for (std::size_t kk = 0; kk < k; ++kk) {
-    step_begin[kk] = static_cast<std::uint32_t>(columns.size());
+    list.step_begin[kk] = static_cast<std::uint32_t>(list.columns.size());
     for (std::size_t c = 0; c < n; c += 64) {
       std::uint64_t hits = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(wt + kk * np + c), _mm512_set1_epi8(-128)));
       if (n - c < 64) hits &= (std::uint64_t{1} << (n - c)) - 1;
-      for (; hits != 0; hits &= hits - 1) columns.push_back(static_cast<std::uint32_t>(c + static_cast<std::size_t>(__builtin_ctzll(hits))));
+      for (; hits != 0; hits &= hits - 1)
+        list.columns.push_back(static_cast<std::uint32_t>(c + static_cast<std::size_t>(__builtin_ctzll(hits))));
     }
   }
-  step_begin[k] = static_cast<std::uint32_t>(columns.size());
+  list.step_begin[k] = static_cast<std::uint32_t>(list.columns.size());
+  return list;
+}
+
+// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (`list`).
+void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const MinusOneTwentyEight& list, std::size_t m,
+                      std::size_t n, std::size_t k, std::int32_t* out) {
+  const std::vector<std::uint32_t>& step_begin = list.step_begin;
+  const std::vector<std::uint32_t>& columns = list.columns;
   if (columns.empty()) return;
 #pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * columns.size() * 16))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
@@ -920,9 +933,16 @@ void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const std:
   }
 }
 
-// The signed split: a: M x K, w: N x K, wt: the same K x np; the lookups summed by `sums`.
-void signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
+// Above this fraction of -128 codes in the column operand the row split runs instead: each one
+// costs every row a scalar update (uniform codes hold 1 in 256).
+constexpr std::size_t kMaxMinus128Share = 32;  // 1 in 32
+
+// The signed split: a: M x K, w: N x K, wt: the same K x np; the lookups summed by `sums`. Returns
+// false, having written nothing, where the column operand holds too many -128 codes.
+bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
                         std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
+  const MinusOneTwentyEight minus_128 = list_minus_128(wt, np, n, k);
+  if (minus_128.columns.size() * kMaxMinus128Share > n * k) return false;
   signed_corrections(split, a, w, m, n, k, out);
   const bool tiles = sums == LookupSums::amx_tiles;
   const SignedWeights weights = signed_weights(wt, k * np, tiles, std::uint64_t{m} * n * k);
@@ -942,7 +962,8 @@ void signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const st
       else signed_vector_passes<1>(source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1, unit.out_row, valid);
     }
   }, out);
-  signed_minus_128(split, a, wt, np, m, n, k, out);
+  signed_minus_128(split, a, minus_128, m, n, k, out);
+  return true;
 }
 #endif
 
@@ -1089,8 +1110,7 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
   const RowSplit& split = split_for(table, a, m, k);
-  if (runs_signed(table, split, m, n, sums)) {
-    signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums);
+  if (runs_signed(table, split, m, n, sums) && signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums)) {
     return;
   }
   gather_gemm_vbmi(split, a, w, wt, np, m, n, k, out, sums);
@@ -1122,10 +1142,7 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }
-  if (signed_lookups) {
-    signed_gather_gemm(*table.signed_split, a, w, w_t, column_stride, m, n, k, out, sums);
-    return;
-  }
+  if (signed_lookups && signed_gather_gemm(*table.signed_split, a, w, w_t, column_stride, m, n, k, out, sums)) return;
   gather_gemm_vbmi(split, a, w, w_t, column_stride, m, n, k, out, sums);
 #else
   gather_gemm_portable(table.lut, a, w_t, column_stride, m, n, k, out);

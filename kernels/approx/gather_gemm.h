@@ -70,7 +70,8 @@ bool signed_lookups_built();
 // build that has it, where the rows do not share lookups, and where it needs no more byte planes
 // than the row split that split_for picks (Mitchell on uniform codes, on tile sums 22.8 vs 19.3 G
 // MAC/s on one core; not DRUM4, whose row split runs one plane, nor Mitchell on normal codes,
-// where the sparse split runs one: 26.9 G).
+// where the sparse split runs one: 26.9 G). The call itself then still runs the row split where
+// more than 1 in 32 of the column operand's codes are -128 (each costs every row a scalar update).
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
                               LookupSums sums);
 

@@ -92,7 +92,7 @@ TEST(SignedSplit, FoundOnSignMagnitudeTablesOnly) {
 // The gather path on the signed split against golden, on both entry points: Mitchell and DRUM4 (forced: its row split runs one plane), random
 // odd tables of two planes and of one, magnitudes all 32767 with table(a, -128) at the int16
 // extremes (also at the deepest K: sums and corrections that wrap int32); weights with code -128
-// at random, a column of -128 only, and none at all; activations at random and all -128; steps
+// at random, a column of -128 only, none at all, and every third code (the row split's fallback); activations at random and all -128; steps
 // that end inside a group of 4 and a block (K = 1, 3, 257, 1000), 1 to 4 chunks, columns that end
 // inside a chunk, odd rows.
 void expect_signed_gather_equals_golden(LookupSums sums) {
@@ -114,7 +114,7 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
     std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64}};
     if (table.name() == "odd extremes") shapes.push_back({2, 3, approx::kMaxInt32Depth});
     for (const Shape& s : shapes) {
-      for (int pattern = 0; pattern < 3; ++pattern) {
+      for (int pattern = 0; pattern < 4; ++pattern) {
         auto a = random_codes(s.m * s.k, 81);
         auto w = random_codes(s.n * s.k, 82);
         if (pattern == 1) {
@@ -122,8 +122,12 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
           std::fill(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(s.k), std::int8_t{-128});  // row 0
         } else if (pattern == 2) {
           for (auto& v : w) v = v == -128 ? std::int8_t{-127} : v;
+        } else if (pattern == 3) {
+          for (std::size_t i = 0; i < w.size(); i += 3) w[i] = -128;  // too many: the row split runs instead
         }
         ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.n, s.k, sums)) << table.name();
+        // More than 1 in 32 codes -128: the call runs the row split, which DRUM4's stand-in cannot.
+        if (table.name() == "drum4" && 32 * static_cast<std::size_t>(std::count(w.begin(), w.end(), -128)) > w.size()) continue;
         const std::string what = table.name() + " " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
                                  std::to_string(s.k) + " pattern " + std::to_string(pattern);
         const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
