@@ -26,6 +26,7 @@
 #include "golden/approx/table.h"
 #include "golden/common/error.h"
 #include "kernels/approx/expanded_gemm.h"
+#include "kernels/approx/signed_operands.h"
 #include "kernels/common/amx_tiles.h"
 #include "kernels/common/byte_table.h"
 #include "kernels/common/parallel.h"
@@ -819,118 +820,6 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
     }
   }, out);
   if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
-}
-
-// The signed split's weights from wt (K x np codes), in tile order (tile_ordered_weights) for the
-// tile passes, else in column order: the lookup index, the magnitude (-128 reads as 0) with the
-// sign in bit 7 (vpermb reads bits 5:0), and per 64 codes two masks: bit 6 of the magnitudes, the
-// signs (-128 negative).
-struct SignedWeights {
-  const std::uint8_t* indices;
-  const std::uint64_t* masks;
-};
-
-SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work) {
-  alignas(64) std::uint8_t order[64];
-  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(tile_order ? 16 * (p % 4) + p / 4 : p);
-  const __m512i index = _mm512_load_si512(order);
-  const __m512i low7 = _mm512_set1_epi8(0x7F), bit7 = _mm512_set1_epi8(-128);
-  std::uint8_t* indices = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
-  std::uint64_t* masks = scratch_buffer<std::uint64_t>(ScratchSlot::gather_masks, 2 * (bytes / 64));
-#pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t v = 0; v < static_cast<std::ptrdiff_t>(bytes / 64); ++v) {
-    const std::size_t at = 64 * static_cast<std::size_t>(v);
-    const __m512i codes = _mm512_permutexvar_epi8(index, _mm512_loadu_si512(wt + at));
-    const __m512i magnitude = _mm512_and_si512(_mm512_abs_epi8(codes), low7);
-    const __mmask64 negative = _mm512_movepi8_mask(codes);
-    _mm512_store_si512(indices + at, _mm512_mask_blend_epi8(negative, magnitude, _mm512_or_si512(magnitude, bit7)));
-    masks[2 * static_cast<std::size_t>(v)] = _cvtmask64_u64(_mm512_movepi8_mask(_mm512_add_epi8(magnitude, magnitude)));
-    masks[2 * static_cast<std::size_t>(v) + 1] = _cvtmask64_u64(negative);
-  }
-  return {indices, masks};
-}
-
-// out = -(2^(8 planes) - 1) * sum_k (f(a[r][k]) XOR s(w[c][k])) modulo 2^32, the looked-up NOTs'
-// correction (signed_split.h): F_r + S_c - 2 * (f . s), the last one u8 x s8 integer GEMM of 0/1
-// bytes. w: N x K codes.
-void signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
-                        std::size_t n, std::size_t k, std::int32_t* out) {
-  const std::uint64_t work = std::uint64_t{m} * n * k;
-  std::uint8_t negative_column[256];
-  std::uint32_t row_flip[256];
-  for (std::size_t c = 0; c < 256; ++c) {
-    negative_column[c] = c >= 128 ? 1 : 0;
-    row_flip[c] = split.negative_row[c];
-  }
-  std::uint8_t* f = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * k);
-  std::uint8_t* s = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_weights, n * k);
-  std::uint32_t* row_flips = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m + n);
-  std::uint32_t* column_flips = row_flips + m;
-#pragma omp parallel if(worth_parallel(work))
-  {
-#pragma omp for schedule(static) nowait
-    for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-      const std::size_t at = static_cast<std::size_t>(r) * k;
-      apply_byte_table(split.negative_row.data(), a + at, k, f + at);
-      row_flips[r] = sum_through_table(row_flip, a + at, k);
-    }
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(n); ++c) {
-      const std::size_t at = static_cast<std::size_t>(c) * k;
-      apply_byte_table(negative_column, w + at, k, s + at);
-      std::uint32_t count = 0;
-      for (std::size_t i = 0; i < k; ++i) count += s[at + i];
-      column_flips[c] = count;
-    }
-  }
-  gemm_u8s8_i32(f, reinterpret_cast<const std::int8_t*>(s), m, n, k, out);
-  const std::uint32_t not_value = static_cast<std::uint32_t>(split.not_value());
-#pragma omp parallel for schedule(static) if(worth_parallel(work))
-  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-    std::uint32_t* row = reinterpret_cast<std::uint32_t*>(out) + static_cast<std::size_t>(r) * n;
-    const std::uint32_t row_part = row_flips[r];
-    for (std::size_t c = 0; c < n; ++c) row[c] = not_value * (2u * row[c] - row_part - column_flips[c]);
-  }
-}
-
-// Where the column operand (wt: K x np codes) holds -128: per step, the columns.
-struct MinusOneTwentyEight {
-  std::vector<std::uint32_t> step_begin;  // K + 1 offsets into columns
-  std::vector<std::uint32_t> columns;
-};
-
-MinusOneTwentyEight list_minus_128(const std::uint8_t* wt, std::size_t np, std::size_t n, std::size_t k) {
-  MinusOneTwentyEight list;
-  list.step_begin.assign(k + 1, 0);
-  for (std::size_t kk = 0; kk < k; ++kk) {
-    list.step_begin[kk] = static_cast<std::uint32_t>(list.columns.size());
-    for (std::size_t c = 0; c < n; c += 64) {
-      std::uint64_t hits = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(wt + kk * np + c), _mm512_set1_epi8(-128)));
-      if (n - c < 64) hits &= (std::uint64_t{1} << (n - c)) - 1;
-      for (; hits != 0; hits &= hits - 1)
-        list.columns.push_back(static_cast<std::uint32_t>(c + static_cast<std::size_t>(__builtin_ctzll(hits))));
-    }
-  }
-  list.step_begin[k] = static_cast<std::uint32_t>(list.columns.size());
-  return list;
-}
-
-// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (`list`).
-void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const MinusOneTwentyEight& list, std::size_t m,
-                      std::size_t n, std::size_t k, std::int32_t* out) {
-  const std::vector<std::uint32_t>& step_begin = list.step_begin;
-  const std::vector<std::uint32_t>& columns = list.columns;
-  if (columns.empty()) return;
-#pragma omp parallel for schedule(static) if(worth_parallel(std::uint64_t{m} * columns.size() * 16))
-  for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-    const std::int8_t* a_row = a + static_cast<std::size_t>(r) * k;
-    std::uint32_t* out_row = reinterpret_cast<std::uint32_t*>(out) + static_cast<std::size_t>(r) * n;
-    for (std::size_t kk = 0; kk < k; ++kk) {
-      if (step_begin[kk] == step_begin[kk + 1]) continue;
-      const std::uint32_t v = static_cast<std::uint32_t>(split.at_minus_128[static_cast<std::uint8_t>(a_row[kk])]);
-      for (std::uint32_t i = step_begin[kk]; i < step_begin[kk + 1]; ++i) out_row[columns[i]] += v;
-    }
-  }
 }
 
 // Above this fraction of -128 codes in the column operand the row split runs instead: each one

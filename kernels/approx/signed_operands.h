@@ -1,0 +1,41 @@
+#pragma once
+// The operands of the signed split's passes (signed_split.h; run by gather_gemm.cpp), defined in
+// AVX-512 VBMI builds only: the weights as lookup indices and masks, the correction for the NOTed lookups, and the
+// -128 codes of the column operand with their own update.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/approx/signed_split.h"
+
+namespace tessera::kernels {
+
+struct SignedWeights {
+  const std::uint8_t* indices;
+  const std::uint64_t* masks;
+};
+
+// From wt (K x np codes; bytes = K * np), into per-thread scratch, in tile order
+// (tile_ordered_weights: position 4c + q holds column 16q + c) for the tile passes, else in column
+// order: the lookup index, the magnitude (-128 reads as 0) with the sign in bit 7 (vpermb reads
+// bits 5:0), and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
+SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work);
+
+// out = -(2^(8 planes) - 1) * sum_k (f(a[r][k]) XOR s(w[c][k])) modulo 2^32, the looked-up NOTs'
+// correction: F_r + S_c - 2 * (f . s), the last one u8 x s8 integer GEMM of 0/1 bytes. a: M x K,
+// w: N x K codes.
+void signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                        std::size_t n, std::size_t k, std::int32_t* out);
+
+// Where the column operand (wt: K x np codes, N real columns) holds -128: per step, the columns.
+struct MinusOneTwentyEight {
+  std::vector<std::uint32_t> step_begin;  // K + 1 offsets into columns
+  std::vector<std::uint32_t> columns;
+};
+MinusOneTwentyEight list_minus_128(const std::uint8_t* wt, std::size_t np, std::size_t n, std::size_t k);
+
+// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (`list`), modulo 2^32.
+void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const MinusOneTwentyEight& list, std::size_t m,
+                      std::size_t n, std::size_t k, std::int32_t* out);
+
+}  // namespace tessera::kernels
