@@ -29,8 +29,8 @@ struct GatherTable {
   // One plane plus exception rows, for calls whose activations seldom hold those rows' codes
   // (row_split.h); chosen per call by split_for (the activations' codes counted first).
   std::optional<RowSplit> sparse_split;
-  // When the table is odd in its column operand with rows of one sign (signed_split.h): with tile
-  // sums, half the lookups per plane (chosen per call where estimated cheaper than the row split).
+  // When the table is odd in its column operand with rows of one sign (signed_split.h): half the
+  // lookups per plane (run per call where gather_uses_signed_split says so).
   std::optional<SignedSplit> signed_split;
 };
 
