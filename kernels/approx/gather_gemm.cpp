@@ -704,23 +704,23 @@ void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_
   }
 }
 
-// out = the split's linear part (its GEMM terms), modulo 2^32.
-void linear_terms(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
+// out = the linear part of a split (linear_part.h), modulo 2^32.
+void linear_terms(const LinearPart& linear, const std::int8_t* a, const std::int8_t* w, std::size_t m, std::size_t n,
                   std::size_t k, std::int32_t* out) {
-  if (split.terms == 0) {
+  if (linear.terms == 0) {
     std::fill(out, out + m * n, 0);
     return;
   }
-  std::array<std::uint8_t, kMaxSplitTerms> shift;
+  std::array<std::uint8_t, kMaxLinearTerms> shift;
   shift.fill(128);
   expanded_int8_gemm(
-      a, w, m, n, k, static_cast<std::size_t>(split.terms), shift.data(),
+      a, w, m, n, k, static_cast<std::size_t>(linear.terms), shift.data(),
       [&](std::size_t j) {
-        const auto& coefficient = split.coefficient[j];
+        const auto& coefficient = linear.coefficient[j];
         return [&coefficient](std::int8_t code) { return int{coefficient[static_cast<std::uint8_t>(code)]}; };
       },
       [&](std::size_t j) {
-        const auto& basis = split.basis[j];
+        const auto& basis = linear.basis[j];
         return [&basis](std::int8_t code) { return int{basis[static_cast<std::uint8_t>(code)]}; };
       },
       out);
@@ -791,7 +791,7 @@ void for_each_work_unit(const std::int8_t* a, std::size_t m, std::size_t n, std:
 void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
                       std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
-  linear_terms(split, a, w, m, n, k, out);
+  linear_terms(split.linear, a, w, m, n, k, out);
   const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
   if (gather_shares_lookups(m, n, sums) && split.rows_with_planes(0) < 256) {
     shared_lookup_gemm(split, two_planes, a, wt, np, m, n, k, out);  // adds the row offsets too
@@ -832,7 +832,8 @@ bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const st
                         std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
   const MinusOneTwentyEight minus_128 = list_minus_128(wt, np, n, k);
   if (minus_128.columns.size() * kMaxMinus128Share > n * k) return false;
-  signed_corrections(split, a, w, m, n, k, out);
+  linear_terms(split.linear, a, w, m, n, k, out);
+  add_signed_corrections(split, a, w, m, n, k, out);
   const bool tiles = sums == LookupSums::amx_tiles;
   const SignedWeights weights = signed_weights(wt, k * np, tiles, std::uint64_t{m} * n * k);
   const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
@@ -900,15 +901,30 @@ GatherTable::GatherTable(const std::int16_t* entries, TableSplits splits)
       sparse_split(std::move(splits.sparse)),
       signed_split(split_signed(entries)) {}
 
-const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
-  if (!table.sparse_split || m * k == 0) return table.split;
+namespace {
+
+// The row split a call runs and its estimated cost (split_cost.h).
+struct RowSplitChoice {
+  const RowSplit* split;
+  double cost;
+};
+
+RowSplitChoice choose_row_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
+  const RowSplitChoice usual{&table.split, estimated_cost(table.split, 0.0)};
+  if (!table.sparse_split || m * k == 0) return usual;
   std::uint32_t is_exception[256] = {};
   for (const std::uint8_t code : table.sparse_split->exception_rows) is_exception[code] = 1;
   std::uint64_t hits = 0;
   constexpr std::size_t kPiece = std::size_t{1} << 31;  // the counts stay below 2^32
   for (std::size_t i = 0; i < m * k; i += kPiece) hits += sum_through_table(is_exception, a + i, std::min(kPiece, m * k - i));
-  const double fraction = static_cast<double>(hits) / static_cast<double>(m * k);
-  return estimated_cost(*table.sparse_split, fraction) < estimated_cost(table.split, 0.0) ? *table.sparse_split : table.split;
+  const double sparse_cost = estimated_cost(*table.sparse_split, static_cast<double>(hits) / static_cast<double>(m * k));
+  return sparse_cost < usual.cost ? RowSplitChoice{&*table.sparse_split, sparse_cost} : usual;
+}
+
+}  // namespace
+
+const RowSplit& split_for(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
+  return *choose_row_split(table, a, m, k).split;
 }
 
 std::shared_ptr<const GatherTable> shared_gather_table(const std::int16_t* lut) {
@@ -950,15 +966,12 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 }
 
 namespace {
-// Whether a call runs the table's signed split rather than `split` (split_for's choice).
-bool runs_signed(const GatherTable& table, const RowSplit& split, std::size_t m, std::size_t n, LookupSums sums) {
+// Whether a call runs the table's signed split rather than the row split `choice`.
+bool runs_signed(const GatherTable& table, const RowSplitChoice& choice, std::size_t m, std::size_t n, LookupSums sums) {
 #if defined(__AVX512VBMI__)
-  // Per 64 products and plane the signed split costs 2 vpermb and a vpsubb, the row split 4 vpermb
-  // and its masks' share; a row split with exception rows runs one plane.
-  const int split_planes = !split.exception_rows.empty() ? 1 : split.rows_with_planes(2) > 0 ? 2 : split.rows_with_planes(1) > 0 ? 1 : 0;
-  return table.signed_split && !gather_shares_lookups(m, n, sums) && table.signed_split->planes <= split_planes;
+  return table.signed_split && !gather_shares_lookups(m, n, sums) && estimated_cost(*table.signed_split) < choice.cost;
 #else
-  (void)table, (void)split, (void)m, (void)n, (void)sums;
+  (void)table, (void)choice, (void)m, (void)n, (void)sums;
   return false;
 #endif
 }
@@ -974,7 +987,7 @@ bool signed_lookups_built() {
 
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
                               LookupSums sums) {
-  return runs_signed(table, split_for(table, a, m, k), m, n, sums);
+  return runs_signed(table, choose_row_split(table, a, m, k), m, n, sums);
 }
 
 namespace {
@@ -998,8 +1011,9 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
   const std::size_t np = (n + 63) / 64 * 64;
   const std::uint8_t* wt = transpose_weights(w, n, k, np, std::uint64_t{m} * n * k);
 #if defined(__AVX512VBMI__)
-  const RowSplit& split = split_for(table, a, m, k);
-  if (runs_signed(table, split, m, n, sums) && signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums)) {
+  const RowSplitChoice choice = choose_row_split(table, a, m, k);
+  const RowSplit& split = *choice.split;
+  if (runs_signed(table, choice, m, n, sums) && signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums)) {
     return;
   }
   gather_gemm_vbmi(split, a, w, wt, np, m, n, k, out, sums);
@@ -1024,10 +1038,11 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
 #if defined(__AVX512VBMI__)
   // Only the linear part (if it has terms) and the signed split's correction read the columns row
   // by row (one integer GEMM each).
-  const RowSplit& split = split_for(table, a, m, k);
-  const bool signed_lookups = runs_signed(table, split, m, n, sums);
+  const RowSplitChoice choice = choose_row_split(table, a, m, k);
+  const RowSplit& split = *choice.split;
+  const bool signed_lookups = runs_signed(table, choice, m, n, sums);
   std::int8_t* w = nullptr;
-  if (split.terms > 0 || signed_lookups) {
+  if (split.linear.terms > 0 || signed_lookups) {
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);
     transpose_bytes(w_t, column_stride, k, n, reinterpret_cast<std::uint8_t*>(w), k, std::uint64_t{m} * n * k);
   }

@@ -29,8 +29,8 @@ struct GatherTable {
   // One plane plus exception rows, for calls whose activations seldom hold those rows' codes
   // (row_split.h); chosen per call by split_for (the activations' codes counted first).
   std::optional<RowSplit> sparse_split;
-  // When the table is odd in its column operand with rows of one sign (signed_split.h): half the
-  // lookups per plane (run per call where gather_uses_signed_split says so).
+  // When the table is odd in its column operand (signed_split.h): half the lookups per plane (run
+  // per call where gather_uses_signed_split says so).
   std::optional<SignedSplit> signed_split;
 };
 
@@ -67,11 +67,10 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 bool signed_lookups_built();
 
 // Whether gather_gemm (either entry point) runs the table's signed split for these operands: in a
-// build that has it, where the rows do not share lookups, and where it needs no more byte planes
-// than the row split that split_for picks (Mitchell on uniform codes, on tile sums 22.8 vs 19.3 G
-// MAC/s on one core; not DRUM4, whose row split runs one plane, nor Mitchell on normal codes,
-// where the sparse split runs one: 26.9 G). The call itself then still runs the row split where
-// more than 1 in 32 of the column operand's codes are -128 (each costs every row a scalar update).
+// build that has it, where the rows do not share lookups, and where its estimated cost is below
+// that of the row split split_for picks (split_cost.h: Mitchell on uniform and on normal codes,
+// DRUM6; not DRUM4). The call itself then still runs the row split where more than 1 in 32 of the
+// column operand's codes are -128 (each costs every row a scalar update).
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
                               LookupSums sums);
 

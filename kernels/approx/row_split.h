@@ -1,30 +1,28 @@
 #pragma once
 // A multiplier table split row by row for the gather path (gather_gemm.h). With a the looked-up
 // operand (the table row) and b the other one:
-//   table(a, b) = sum_j coefficient[j][a] * basis[j][b] + offset[a] + residual(a, b)
-// basis[0][b] = b; basis[1..] are int8 shapes of the table's error against a * b (its leading
-// right singular vectors, scaled to +-127), shared by every row; the coefficients are int8, chosen
-// per row to make the residual's range (max - min) small; the residual is 0 .. 65535.
-// The linear part is one u8 x s8 integer GEMM over K * terms columns (none for 0 terms) and only
-// the residual is looked up: a table whose residuals are all constant needs no lookup, one whose
-// residuals all fit a byte half the lookups of a general table. Every term is an integer, so the split is exact; it is
-// rebuilt and compared on all 65,536 entries before use.
+//   table(a, b) = linear(a, b) + offset[a] + residual(a, b)
+// The linear part (linear_part.h, at most kMaxSplitTerms terms; one integer GEMM) is fitted to
+// make each row's residual range (max - min) small; the residual is 0 .. 65535 and only it is
+// looked up: a table whose residuals are all constant needs no lookup, one whose residuals all
+// fit a byte half the lookups of a general table. Every term is an integer, so the split is
+// exact; it is rebuilt and compared on all 65,536 entries before use.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "kernels/approx/linear_part.h"
+
 namespace tessera::kernels {
 
-inline constexpr int kMaxSplitTerms = 3;
+inline constexpr int kMaxSplitTerms = 3;  // more did not bring Mitchell to one plane (kernels/README.md)
 inline constexpr std::size_t kMaxExceptionRows = 8;
 
 struct RowSplit {
-  int terms = 0;  // basis functions in use, 0 .. kMaxSplitTerms
-  std::array<std::array<std::int8_t, 256>, kMaxSplitTerms> basis{};        // [j][uint8(b)]
-  std::array<std::array<std::int8_t, 256>, kMaxSplitTerms> coefficient{};  // [j][uint8(a)]
-  std::array<std::int32_t, 256> offset{};                                  // [uint8(a)]
+  LinearPart linear;                       // 0 .. kMaxSplitTerms terms
+  std::array<std::int32_t, 256> offset{};  // [uint8(a)]
   std::array<std::uint8_t, 256> planes{};  // bytes row a's residual needs: 0 (constant), 1 or 2
   std::vector<std::uint8_t> low, high;     // the residual's bytes, entry (uint8(a) << 8) | uint8(b)
   // When only a few rows need two planes (DRUM4 and DRUM6: code -128 alone): their codes. The
@@ -44,7 +42,7 @@ struct RowSplit {
 // (a bug, never an input problem: any int16 table splits, at worst as 2 planes and slope 0).
 RowSplit split_table_rows(const std::int16_t* lut);
 
-// Estimated cost per product of running `split` (in units of a two-plane lookup) when a fraction
+// Estimated cost per product of running `split` (split_cost.h) when a fraction
 // `exception_hit_fraction` of the activations hold one of its exception codes.
 double estimated_cost(const RowSplit& split, double exception_hit_fraction);
 

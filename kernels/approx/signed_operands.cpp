@@ -31,26 +31,27 @@ SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool til
   return {indices, masks};
 }
 
-void signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
-                        std::size_t n, std::size_t k, std::int32_t* out) {
+void add_signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                            std::size_t n, std::size_t k, std::int32_t* out) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
   std::uint8_t negative_column[256];
-  std::uint32_t row_flip[256];
+  std::uint32_t shift[256];
   for (std::size_t c = 0; c < 256; ++c) {
     negative_column[c] = c >= 128 ? 1 : 0;
-    row_flip[c] = split.negative_row[c];
+    shift[c] = split.row_shift[c];
   }
-  std::uint8_t* f = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * k);
+  std::uint8_t* u = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_activations, m * k);
   std::uint8_t* s = scratch_buffer<std::uint8_t>(ScratchSlot::expanded_weights, n * k);
-  std::uint32_t* row_flips = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m + n);
-  std::uint32_t* column_flips = row_flips + m;
+  std::uint32_t* row_shifts = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m + n);
+  std::uint32_t* negative_counts = row_shifts + m;
+  std::int32_t* products = scratch_buffer<std::int32_t>(ScratchSlot::gather_partial_output, m * n);
 #pragma omp parallel if(worth_parallel(work))
   {
 #pragma omp for schedule(static) nowait
     for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
       const std::size_t at = static_cast<std::size_t>(r) * k;
-      apply_byte_table(split.negative_row.data(), a + at, k, f + at);
-      row_flips[r] = sum_through_table(row_flip, a + at, k);
+      apply_byte_table(split.row_shift.data(), a + at, k, u + at);
+      row_shifts[r] = sum_through_table(shift, a + at, k);
     }
 #pragma omp for schedule(static)
     for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(n); ++c) {
@@ -58,16 +59,19 @@ void signed_corrections(const SignedSplit& split, const std::int8_t* a, const st
       apply_byte_table(negative_column, w + at, k, s + at);
       std::uint32_t count = 0;
       for (std::size_t i = 0; i < k; ++i) count += s[at + i];
-      column_flips[c] = count;
+      negative_counts[c] = count;
     }
   }
-  gemm_u8s8_i32(f, reinterpret_cast<const std::int8_t*>(s), m, n, k, out);
+  gemm_u8s8_i32(u, reinterpret_cast<const std::int8_t*>(s), m, n, k, products);
   const std::uint32_t not_value = static_cast<std::uint32_t>(split.not_value());
+  const std::uint32_t unit = static_cast<std::uint32_t>(split.shift_unit());
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
   for (std::ptrdiff_t r = 0; r < static_cast<std::ptrdiff_t>(m); ++r) {
-    std::uint32_t* row = reinterpret_cast<std::uint32_t*>(out) + static_cast<std::size_t>(r) * n;
-    const std::uint32_t row_part = row_flips[r];
-    for (std::size_t c = 0; c < n; ++c) row[c] = not_value * (2u * row[c] - row_part - column_flips[c]);
+    const std::size_t at = static_cast<std::size_t>(r) * n;
+    std::uint32_t* row = reinterpret_cast<std::uint32_t*>(out) + at;
+    const std::uint32_t* product = reinterpret_cast<const std::uint32_t*>(products) + at;
+    const std::uint32_t row_part = row_shifts[r];
+    for (std::size_t c = 0; c < n; ++c) row[c] += unit * (2u * product[c] - row_part) - not_value * negative_counts[c];
   }
 }
 

@@ -21,11 +21,11 @@ struct SignedWeights {
 // bits 5:0), and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
 SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work);
 
-// out = -(2^(8 planes) - 1) * sum_k (f(a[r][k]) XOR s(w[c][k])) modulo 2^32, the looked-up NOTs'
-// correction: F_r + S_c - 2 * (f . s), the last one u8 x s8 integer GEMM of 0/1 bytes. a: M x K,
-// w: N x K codes.
-void signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
-                        std::size_t n, std::size_t k, std::int32_t* out);
+// out += the signed split's correction for its shifted and NOTed lookups (signed_split.h), modulo
+// 2^32: W (2 sum_k u(a[r][k]) s(w[c][k]) - sum_k u(a[r][k])) - N sum_k s(w[c][k]), the first sum
+// one u8 x s8 integer GEMM of the shifts and the 0/1 signs. a: M x K, w: N x K codes.
+void add_signed_corrections(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, std::size_t m,
+                            std::size_t n, std::size_t k, std::int32_t* out);
 
 // Where the column operand (wt: K x np codes, N real columns) holds -128: per step, the columns.
 struct MinusOneTwentyEight {
@@ -34,7 +34,7 @@ struct MinusOneTwentyEight {
 };
 MinusOneTwentyEight list_minus_128(const std::uint8_t* wt, std::size_t np, std::size_t n, std::size_t k);
 
-// out[r][c] += table(a[r][k], -128) for every step k where w[c][k] is -128 (`list`), modulo 2^32.
+// out[r][c] += at_minus_128(a[r][k]) for every step k where w[c][k] is -128 (`list`), modulo 2^32.
 void signed_minus_128(const SignedSplit& split, const std::int8_t* a, const MinusOneTwentyEight& list, std::size_t m,
                       std::size_t n, std::size_t k, std::int32_t* out);
 

@@ -20,18 +20,18 @@ namespace {
 // residual's actual range.
 void expect_split_rebuilds(const std::vector<std::int16_t>& lut, const std::string& what) {
   const RowSplit split = split_table_rows(lut.data());
-  ASSERT_GE(split.terms, 0) << what;
-  ASSERT_LE(split.terms, kMaxSplitTerms) << what;
-  for (std::size_t b = 0; split.terms > 0 && b < 256; ++b) {
-    ASSERT_EQ(split.basis[0][b], static_cast<std::int8_t>(b)) << what << ": basis 0 is b itself";
+  ASSERT_GE(split.linear.terms, 0) << what;
+  ASSERT_LE(split.linear.terms, kMaxSplitTerms) << what;
+  for (std::size_t b = 0; split.linear.terms > 0 && b < 256; ++b) {
+    ASSERT_EQ(split.linear.basis[0][b], static_cast<std::int8_t>(b)) << what << ": basis 0 is b itself";
   }
   for (std::size_t a = 0; a < 256; ++a) {
     std::int32_t largest = 0;
     for (std::size_t b = 0; b < 256; ++b) {
       const std::size_t index = (a << 8) | b;
       std::int64_t value = split.offset[a] + split.residual(index);
-      for (int j = 0; j < split.terms; ++j) {
-        value += std::int64_t{split.coefficient[static_cast<std::size_t>(j)][a]} * split.basis[static_cast<std::size_t>(j)][b];
+      for (int j = 0; j < split.linear.terms; ++j) {
+        value += std::int64_t{split.linear.coefficient[static_cast<std::size_t>(j)][a]} * split.linear.basis[static_cast<std::size_t>(j)][b];
       }
       ASSERT_EQ(value, lut[index]) << what << ": entry a=" << a << " b=" << b;
       largest = std::max(largest, split.residual(index));
@@ -65,7 +65,7 @@ TEST_P(RowSplitAllTables, SparseRowSplitRebuildsEveryEntry) {
   for (std::size_t index = 0; index < approx::kTableEntries; ++index) {
     const std::size_t a = index >> 8, b = index & 0xFF;
     std::int64_t value = sparse.offset[a] + sparse.residual(index);
-    for (int j = 0; j < sparse.terms; ++j) value += std::int64_t{sparse.coefficient[static_cast<std::size_t>(j)][a]} * sparse.basis[static_cast<std::size_t>(j)][b];
+    for (int j = 0; j < sparse.linear.terms; ++j) value += std::int64_t{sparse.linear.coefficient[static_cast<std::size_t>(j)][a]} * sparse.linear.basis[static_cast<std::size_t>(j)][b];
     ASSERT_EQ(value, table.data()[index]) << GetParam() << ": entry a=" << a << " b=" << b;
     const bool listed = std::find(sparse.exception_rows.begin(), sparse.exception_rows.end(), a) != sparse.exception_rows.end();
     if (!listed) {
@@ -97,7 +97,7 @@ TEST(RowSplit, StructureItReliesOn) {
   const approx::MultiplierTable exact = approx::load_multiplier("exact");
   const RowSplit exact_split = split_table_rows(exact.data());
   EXPECT_EQ(exact_split.rows_with_planes(0), 256u);
-  EXPECT_EQ(exact_split.terms, 1);
+  EXPECT_EQ(exact_split.linear.terms, 1);
   const approx::MultiplierTable evo = approx::load_multiplier("mul8s_1L2H");
   const RowSplit evo_split = split_table_rows(evo.data());
   EXPECT_EQ(evo_split.rows_with_planes(2), 0u);

@@ -1,5 +1,6 @@
 // The signed split of a multiplier table (kernels/approx/signed_split.h): which tables have one,
-// and the gather path on it (AMX tile sums) against golden.
+// every entry rebuilt from its fields, and the gather path on it (vector and AMX tile sums)
+// against golden.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -52,31 +53,97 @@ std::vector<std::int16_t> random_odd_table(std::uint32_t seed, int widest) {
                    [minus_128](int a) { return minus_128[static_cast<std::uint8_t>(a)]; });
 }
 
-TEST(SignedSplit, FoundOnSignMagnitudeTablesOnly) {
-  for (const char* name : {"mitchell", "drum4", "drum6", "exact"}) {
+// A random odd table whose rows take both signs: entries for b in 1..127 uniform in -spread..spread.
+std::vector<std::int16_t> random_mixed_odd_table(std::uint32_t seed, int spread) {
+  std::mt19937 gen(seed);
+  std::vector<int> values(256 * 128);
+  for (auto& v : values) v = static_cast<int>(gen() % (2u * static_cast<unsigned>(spread) + 1)) - spread;
+  return odd_table([](int) { return 1; },
+                   [values](int a, int b) { return values[static_cast<std::uint8_t>(a) * 128u + static_cast<unsigned>(b)]; },
+                   [](int a) { return a; });
+}
+
+// Rebuilds table(a, b) from the split's fields by the formula of signed_split.h, independently of
+// the library: bytes by |b|, NOTed where b < 0, the row's shift and the NOTs' correction taken off,
+// the linear part added; b = -128 from at_minus_128.
+std::int64_t rebuilt_entry(const SignedSplit& split, int a, int b) {
+  const std::size_t row = static_cast<std::uint8_t>(a), column = static_cast<std::uint8_t>(b);
+  std::int64_t linear = 0;
+  for (int j = 0; j < split.linear.terms; ++j) {
+    linear += std::int64_t{split.linear.coefficient[static_cast<std::size_t>(j)][row]} * split.linear.basis[static_cast<std::size_t>(j)][column];
+  }
+  if (b == -128) return linear + split.at_minus_128[row];
+  const std::size_t at = row * 128 + static_cast<std::size_t>(b < 0 ? -b : b);
+  const std::int64_t bytes = split.low[at] + (split.planes == 2 ? 256 * split.high[at] : 0);
+  const std::int64_t not_value = split.planes == 1 ? 255 : 65535, unit = split.planes == 1 ? 1 : 256;
+  const std::int64_t shift = unit * split.row_shift[row];
+  if (b >= 0) return linear + bytes - shift;
+  return linear + (not_value - bytes) - shift - (not_value - 2 * shift);
+}
+
+void expect_rebuilds(const SignedSplit& split, const std::int16_t* table, const std::string& name) {
+  ASSERT_TRUE(split.planes == 1 || split.planes == 2) << name;
+  ASSERT_EQ(split.low.size(), 256u * 128) << name;
+  ASSERT_EQ(split.high.size(), split.planes == 2 ? 256u * 128 : 0u) << name;
+  for (int j = 0; j < split.linear.terms; ++j) {
+    const auto& basis = split.linear.basis[static_cast<std::size_t>(j)];
+    ASSERT_EQ(basis[0], 0) << name << " basis " << j;
+    for (int b = 1; b < 128; ++b) {
+      ASSERT_EQ(basis[static_cast<std::uint8_t>(-b)], -basis[static_cast<std::size_t>(b)]) << name << " basis " << j << " is odd";
+    }
+    if (j == 0) {
+      for (int b = -128; b < 128; ++b) ASSERT_EQ(basis[static_cast<std::uint8_t>(b)], b) << name << ": basis 0 is b itself";
+    }
+  }
+  for (std::size_t i = 0; i < approx::kTableEntries; ++i) {
+    ASSERT_EQ(rebuilt_entry(split, approx::port_a_of(i), approx::port_b_of(i)), table[i]) << name << " entry " << i;
+  }
+}
+
+TEST(SignedSplit, FoundOnOddTablesOnly) {
+  // Mitchell needs 4 odd terms for one plane everywhere; DRUM4's row -128 (magnitude 144 x) needs
+  // a coefficient beyond int8, so it keeps two planes; DRUM6 one plane at 3 terms.
+  const std::pair<const char*, int> catalog[] = {{"mitchell", 1}, {"drum4", 2}, {"drum6", 1}, {"exact", 1}};
+  for (const auto& [name, planes] : catalog) {
     const approx::MultiplierTable table = approx::load_multiplier(name);
     const auto split = split_signed(table.data());
     ASSERT_TRUE(split.has_value()) << name;
-    EXPECT_EQ(split->planes, 2) << name;
-    EXPECT_EQ(split->negative_row[static_cast<std::uint8_t>(-5)], 1) << name;  // a < 0: row a is negative
-    EXPECT_EQ(split->negative_row[5], 0) << name;
-    EXPECT_EQ(split->at_minus_128[3], table.data()[(3 << 8) | 0x80]) << name;
+    EXPECT_EQ(split->planes, planes) << name;
+    expect_rebuilds(*split, table.data(), name);
   }
+  EXPECT_EQ(split_signed(approx::load_multiplier("mitchell").data())->linear.terms, 4);
   for (const char* name : {"mul8s_1L2H", "mul8s_1KR6", "trunc4"}) {
     EXPECT_FALSE(split_signed(approx::load_multiplier(name).data()).has_value()) << name;
   }
   const auto one = [](int) { return 1; };
   const auto zero = [](int) { return 0; };
   const auto small = [](int a, int b) { return (a * 7 + b * 3) & 0xFF; };
-  const auto small_split = split_signed(odd_table(one, small, zero).data());
+  const auto small_table = odd_table(one, small, zero);
+  const auto small_split = split_signed(small_table.data());
   ASSERT_TRUE(small_split.has_value());
   EXPECT_EQ(small_split->planes, 1);
-  EXPECT_EQ(split_signed(odd_table(one, [](int, int b) { return 256 * (b == 90); }, zero).data())->planes, 2);
-  // A row with both signs (b = 3 negative in row 7 only), an even entry, table(a, 0) != 0.
-  auto mixed = odd_table(one, [](int, int b) { return b; }, zero);
-  mixed[(7 << 8) | 3] = -3;
-  mixed[(7 << 8) | static_cast<std::uint8_t>(-3)] = 3;
-  EXPECT_FALSE(split_signed(mixed.data()).has_value());
+  expect_rebuilds(*small_split, small_table.data(), "small");
+  // One entry of 256 per row, at a column of its own (no 4 linear terms fit them all).
+  const auto spike = odd_table(one, [](int a, int b) { return 256 * (b == static_cast<std::uint8_t>(a) % 127 + 1); }, zero);
+  ASSERT_TRUE(split_signed(spike.data()).has_value());
+  EXPECT_EQ(split_signed(spike.data())->planes, 2);
+  // Rows of both signs: one plane where they span 255 values at most, else two; none where a
+  // row spans more than 65280 (its shift would leave 16 bits).
+  for (const auto& [spread, planes] : {std::pair{120, 1}, std::pair{127, 1}, std::pair{200, 2}, std::pair{32000, 2}}) {
+    const auto mixed = random_mixed_odd_table(static_cast<std::uint32_t>(spread), spread);
+    const auto split = split_signed(mixed.data());
+    ASSERT_TRUE(split.has_value()) << spread;
+    EXPECT_EQ(split->planes, planes) << spread;
+    expect_rebuilds(*split, mixed.data(), "mixed " + std::to_string(spread));
+  }
+  // Entries +-32767 with random signs: every row spans 65534 values, which no linear part of 4
+  // terms narrows by 255 (it would have to agree in sign with all 127 entries).
+  std::mt19937 gen(5);
+  std::vector<int> signs(256 * 128);
+  for (auto& v : signs) v = gen() % 2 ? 32767 : -32767;
+  const auto widest = odd_table(one, [&signs](int a, int b) { return signs[static_cast<std::uint8_t>(a) * 128u + static_cast<unsigned>(b)]; }, zero);
+  EXPECT_FALSE(split_signed(widest.data()).has_value());
+  // An even entry, table(a, 0) != 0.
   auto even = odd_table(one, [](int, int b) { return b; }, zero);
   even[(9 << 8) | static_cast<std::uint8_t>(-20)] = 20;
   EXPECT_FALSE(split_signed(even.data()).has_value());
@@ -89,17 +156,21 @@ TEST(SignedSplit, FoundOnSignMagnitudeTablesOnly) {
   EXPECT_FALSE(split_signed(lowest.data()).has_value());
 }
 
-// The gather path on the signed split against golden, on both entry points: Mitchell and DRUM4 (forced: its row split runs one plane), random
-// odd tables of two planes and of one, magnitudes all 32767 with table(a, -128) at the int16
-// extremes (also at the deepest K: sums and corrections that wrap int32); weights with code -128
+// The gather path on the signed split against golden, on both entry points: Mitchell (4 linear
+// terms, one plane), DRUM6 (3, one), DRUM4 (forced: its row split is cheaper; two planes), random
+// odd tables of two planes and of one, rows of both signs, magnitudes all 32767 with
+// table(a, -128) at the int16 extremes (with Mitchell also at the deepest K: sums, linear part and
+// corrections that wrap int32); weights with code -128
 // at random, a column of -128 only, none at all, and every third code (the row split's fallback); activations at random and all -128; steps
 // that end inside a group of 4 and a block (K = 1, 3, 257, 1000), 1 to 4 chunks, columns that end
 // inside a chunk, odd rows.
 void expect_signed_gather_equals_golden(LookupSums sums) {
   const approx::MultiplierTable tables[] = {
-      approx::load_multiplier("mitchell"), approx::load_multiplier("drum4"),
+      approx::load_multiplier("mitchell"), approx::load_multiplier("drum4"), approx::load_multiplier("drum6"),
       approx::MultiplierTable("odd two planes", random_odd_table(71, 32767)),
       approx::MultiplierTable("odd one plane", random_odd_table(72, 255)),
+      approx::MultiplierTable("odd mixed one plane", random_mixed_odd_table(73, 127)),
+      approx::MultiplierTable("odd mixed two planes", random_mixed_odd_table(74, 30000)),
       approx::MultiplierTable("odd extremes", odd_table([](int a) { return a % 2 ? -1 : 1; }, [](int, int) { return 32767; },
                                                         [](int a) { return a % 3 ? 32767 : -32768; }))};
   for (const auto& table : tables) {
@@ -107,12 +178,12 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
     ASSERT_TRUE(prepared.signed_split.has_value()) << table.name();
     prepared.sparse_split.reset();  // one plane, chosen for activations that seldom hit its exceptions
     if (table.name() == "drum4") {
-      // Its row split runs one plane, the cheaper choice: a stand-in of two planes forces the signed split.
+      // Its row split (one plane) is the cheaper choice: a stand-in of two planes forces the signed split.
       prepared.split = RowSplit{};
       prepared.split.planes.fill(2);
     }
     std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64}};
-    if (table.name() == "odd extremes") shapes.push_back({2, 3, approx::kMaxInt32Depth});
+    if (table.name() == "odd extremes" || table.name() == "mitchell") shapes.push_back({2, 3, approx::kMaxInt32Depth});
     for (const Shape& s : shapes) {
       for (int pattern = 0; pattern < 4; ++pattern) {
         auto a = random_codes(s.m * s.k, 81);
@@ -158,20 +229,24 @@ TEST(SignedSplit, GatherOnTileSumsEqualsGolden) {
   expect_signed_gather_equals_golden(LookupSums::amx_tiles);
 }
 
-// Which split a call runs: Mitchell's signed split on uniform codes, on either sums; its sparse
-// split (one plane) on normal codes; DRUM4's row split (one plane); shared lookups never run it.
-TEST(SignedSplit, ChosenWhereItNeedsNoMorePlanes) {
+// Which split a call runs (the estimated costs, split_cost.h): Mitchell's signed split (one plane
+// at 4 terms) on uniform and on normal codes, on either sums; DRUM6's too; DRUM4's row split (one
+// plane and an exception row, where its signed split needs two planes); shared lookups never run it.
+TEST(SignedSplit, ChosenWhereEstimatedCheaper) {
   const auto mitchell = shared_gather_table(approx::load_multiplier("mitchell").data());
   const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
+  const auto drum6 = shared_gather_table(approx::load_multiplier("drum6").data());
   const std::size_t m = 40, n = 70, k = 600;
   const auto uniform = random_codes(m * k, 91);
   const auto normal = normal_codes(m * k, 92);
   EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector), signed_lookups_built());
-  EXPECT_FALSE(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
+  EXPECT_EQ(gather_uses_signed_split(*drum6, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
   EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, n, k, LookupSums::amx_tiles));
+  EXPECT_LT(estimated_cost(drum4->split, 0.0), estimated_cost(*drum4->signed_split));
   const auto many_rows = random_codes(kSharedLookupRows * 8, 93);
   EXPECT_FALSE(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 64, 8, LookupSums::amx_tiles));
-  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
 }
 
 }  // namespace
