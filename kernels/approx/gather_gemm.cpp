@@ -331,7 +331,7 @@ const std::uint8_t* tile_selector() {
 // position 4 * c + q holds column 16 * q + c.
 const std::uint8_t* tile_ordered_weights(const std::uint8_t* wt, std::size_t bytes, std::uint64_t work) {
   alignas(64) std::uint8_t order[64];
-  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(16 * (p % 4) + p / 4);
+  for (std::size_t p = 0; p < 64; ++p) order[p] = chunk_column(ChunkOrder::tiles, p);
   const __m512i index = _mm512_load_si512(order);
   std::uint8_t* ordered = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
@@ -589,7 +589,7 @@ constexpr std::size_t kSharedEntriesBytes = 32 * 256 * 64;
 
 __m512i half_interleave_index() {
   alignas(64) std::uint8_t index[64];
-  for (int p = 0; p < 64; ++p) index[p] = static_cast<std::uint8_t>((p % 2) * 32 + p / 2);
+  for (std::size_t p = 0; p < 64; ++p) index[p] = chunk_column(ChunkOrder::halves, p);
   return _mm512_load_si512(index);
 }
 
@@ -603,14 +603,18 @@ inline void fold_halves(const ColumnSums& s, std::int32_t* out, std::size_t vali
 }
 
 // Every row of a (M x k) x the chunk at column c0 (`valid` real columns), steps [k_begin, k_end),
-// into out (row stride n): added, or stored by the first block if `store_first`. With row_offsets
-// (the units of chunk 0): also row_offsets[r] = sum over those steps of offset(a[r][k]), modulo
-// 2^32, on the scalar ports while phase 2 keeps the vector ones busy.
-template <int Planes, bool RowOffsets>
-void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t m, std::size_t k, std::size_t k_begin,
-                        std::size_t k_end, const std::uint8_t* wt, std::size_t np, std::size_t c0, std::size_t valid,
-                        std::int32_t* out, std::size_t n, bool store_first, std::uint8_t* entries,
-                        std::uint32_t* row_offsets) {
+// into out (row stride n): added, or stored by the first block if `store_first`. Row split: wt
+// holds the codes (permuted here) and source.planes its 256-entry residual rows; Signed: wt holds
+// signed_weights' indices in ChunkOrder::halves and source the signed split's 128-entry rows and
+// masks. With RowOffsets (the row split's units of chunk 0): also row_offsets[r] = sum over those
+// steps of offset[a[r][k]], modulo 2^32, on the scalar ports while phase 2 keeps the vector ones
+// busy.
+template <int Planes, bool RowOffsets, bool Signed>
+void shared_lookup_unit(const LookupSource& source, const std::int32_t* offset, const std::int8_t* a, std::size_t m,
+                        std::size_t k, std::size_t k_begin, std::size_t k_end, const std::uint8_t* wt, std::size_t np,
+                        std::size_t c0, std::size_t valid, std::int32_t* out, std::size_t n, bool store_first,
+                        std::uint8_t* entries, std::uint32_t* row_offsets) {
+  static_assert(!(RowOffsets && Signed));
   constexpr std::size_t block = shared_block_steps<Planes>();
   constexpr std::size_t entry_bytes = Planes * 64;
   const __m512i order = half_interleave_index();
@@ -620,16 +624,28 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
     const bool first_block = k0 == k_begin;
     const bool add = !(store_first && first_block);
     for (std::size_t s = 0; s < steps; ++s) {
-      const __m512i idx = _mm512_permutexvar_epi8(order, _mm512_loadu_si512(wt + (k0 + s) * np + c0));
-      const QuarterMasks m = quarter_masks(idx);
+      const std::size_t at = (k0 + s) * np + c0;
       std::uint8_t* step_entries = entries + s * 256 * entry_bytes;
-      for (std::size_t code = 0; code < 256; ++code) {
-        __m512i t[4];
-        load_row(split.low.data(), static_cast<std::int8_t>(code), t);
-        _mm512_store_si512(step_entries + code * entry_bytes, lookup64(t, idx, m));
-        if constexpr (Planes == 2) {
-          load_row(split.high.data(), static_cast<std::int8_t>(code), t);
-          _mm512_store_si512(step_entries + code * entry_bytes + 64, lookup64(t, idx, m));
+      if constexpr (Signed) {
+        const __m512i idx = _mm512_load_si512(wt + at);
+        const std::uint64_t* masks = source.masks + 2 * (at / 64);
+        const __mmask64 bit6 = _cvtu64_mask64(masks[0]), negative = _cvtu64_mask64(masks[1]);
+        for (std::size_t code = 0; code < 256; ++code) {
+          for (int p = 0; p < Planes; ++p) {
+            const __m512i t[2] = {_mm512_loadu_si512(source.planes[p] + code * 128),
+                                  _mm512_loadu_si512(source.planes[p] + code * 128 + 64)};
+            _mm512_store_si512(step_entries + code * entry_bytes + 64 * p, signed_lookup64(t, idx, bit6, negative));
+          }
+        }
+      } else {
+        const __m512i idx = _mm512_permutexvar_epi8(order, _mm512_loadu_si512(wt + at));
+        const QuarterMasks masks = quarter_masks(idx);
+        for (std::size_t code = 0; code < 256; ++code) {
+          for (int p = 0; p < Planes; ++p) {
+            __m512i t[4];
+            load_row(source.planes[p], static_cast<std::int8_t>(code), t);
+            _mm512_store_si512(step_entries + code * entry_bytes + 64 * p, lookup64(t, idx, masks));
+          }
         }
       }
     }
@@ -647,7 +663,7 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
         const std::uint8_t* entry = base + std::size_t{row[s]} * entry_bytes;
         add_bytes(rl, ol, _mm512_load_si512(entry));
         if constexpr (Planes == 2) add_bytes(rh, oh, _mm512_load_si512(entry + 64));
-        if constexpr (RowOffsets) offsets += static_cast<std::uint32_t>(split.offset[row[s]]);
+        if constexpr (RowOffsets) offsets += static_cast<std::uint32_t>(offset[row[s]]);
       }
       fold_halves(ColumnSums{rl, ol, rh, oh}, out + r * n + c0, valid, add);
       if constexpr (RowOffsets) row_offsets[r] = first_block ? offsets : row_offsets[r] + offsets;
@@ -655,8 +671,13 @@ void shared_lookup_unit(const RowSplit& split, const std::int8_t* a, std::size_t
   }
 }
 
-void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_t* a, const std::uint8_t* wt,
-                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
+// The shared lookups of `planes` byte planes over every row and column, added into out. Row
+// split (offset: its per-row offsets, also added): wt the codes; Signed (offset null): wt
+// signed_weights' indices in ChunkOrder::halves.
+template <bool Signed>
+void shared_lookup_gemm(const LookupSource& source, const std::int32_t* offset, int planes, const std::int8_t* a,
+                        const std::uint8_t* wt, std::size_t np, std::size_t m, std::size_t n, std::size_t k,
+                        std::int32_t* out) {
   const std::uint64_t work = std::uint64_t{m} * n * k;
   const std::size_t chunks = np / 64;
   const std::size_t threads = worth_parallel(work) ? static_cast<std::size_t>(omp_get_max_threads()) : 1;
@@ -671,6 +692,7 @@ void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_
   std::uint8_t* entries_all = scratch_buffer<std::uint8_t>(ScratchSlot::gather_shared_entries, kSharedEntriesBytes * threads);
   std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m * ranges);
   std::int32_t* partial = scratch_buffer<std::int32_t>(ScratchSlot::gather_partial_output, m * n * (ranges - 1));
+  const bool two_planes = planes == 2;
 #pragma omp parallel for collapse(2) schedule(dynamic) num_threads(static_cast<int>(threads))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
     for (std::ptrdiff_t kr = 0; kr < static_cast<std::ptrdiff_t>(ranges); ++kr) {
@@ -683,13 +705,21 @@ void shared_lookup_gemm(const RowSplit& split, bool two_planes, const std::int8_
       std::uint32_t* offsets = row_offsets + range * m;
       const bool store_first = range > 0;  // out already holds the linear part; partials hold garbage
       const std::size_t valid = std::min<std::size_t>(64, n - c0);
-      if (two_planes && c0 == 0) shared_lookup_unit<2, true>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, offsets);
-      if (two_planes && c0 != 0) shared_lookup_unit<2, false>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, nullptr);
-      if (!two_planes && c0 == 0) shared_lookup_unit<1, true>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, offsets);
-      if (!two_planes && c0 != 0) shared_lookup_unit<1, false>(split, a, m, k, k_begin, k_end, wt, np, c0, valid, dst, n, store_first, entries, nullptr);
+      const auto unit = [&](auto planes_constant, auto row_offsets_constant) {
+        constexpr int kPlanes = decltype(planes_constant)::value;
+        constexpr bool kRowOffsets = decltype(row_offsets_constant)::value && !Signed;
+        shared_lookup_unit<kPlanes, kRowOffsets, Signed>(source, offset, a, m, k, k_begin, k_end, wt, np, c0, valid,
+                                                          dst, n, store_first, entries, kRowOffsets ? offsets : nullptr);
+      };
+      using One = std::integral_constant<int, 1>;
+      using Two = std::integral_constant<int, 2>;
+      if (two_planes && c0 == 0) unit(Two{}, std::true_type{});
+      if (two_planes && c0 != 0) unit(Two{}, std::false_type{});
+      if (!two_planes && c0 == 0) unit(One{}, std::true_type{});
+      if (!two_planes && c0 != 0) unit(One{}, std::false_type{});
     }
   }
-  add_row_offsets(row_offsets, ranges, m, n, work, out);
+  if (!Signed) add_row_offsets(row_offsets, ranges, m, n, work, out);
   // out += the partial outputs, modulo 2^32.
   if (ranges > 1) {
 #pragma omp parallel for schedule(static) if(worth_parallel(work))
@@ -794,7 +824,8 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   linear_terms(split.linear, a, w, m, n, k, out);
   const bool two_planes = split.exception_rows.empty() && split.rows_with_planes(2) > 0;
   if (gather_shares_lookups(m, n, sums) && split.rows_with_planes(0) < 256) {
-    shared_lookup_gemm(split, two_planes, a, wt, np, m, n, k, out);  // adds the row offsets too
+    const LookupSource source{{split.low.data(), split.high.data()}, nullptr};
+    shared_lookup_gemm<false>(source, split.offset.data(), two_planes ? 2 : 1, a, wt, np, m, n, k, out);  // adds the row offsets too
     if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
     return;
   }
@@ -834,8 +865,16 @@ bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const st
   if (minus_128.columns.size() * kMaxMinus128Share > n * k) return false;
   linear_terms(split.linear, a, w, m, n, k, out);
   add_signed_corrections(split, a, w, m, n, k, out);
+  const std::uint64_t work = std::uint64_t{m} * n * k;
+  if (gather_shares_lookups(m, n, sums)) {
+    const SignedWeights weights = signed_weights(wt, k * np, ChunkOrder::halves, work);
+    const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
+    shared_lookup_gemm<true>(source, nullptr, split.planes, a, weights.indices, np, m, n, k, out);
+    signed_minus_128(split, a, minus_128, m, n, k, out);
+    return true;
+  }
   const bool tiles = sums == LookupSums::amx_tiles;
-  const SignedWeights weights = signed_weights(wt, k * np, tiles, std::uint64_t{m} * n * k);
+  const SignedWeights weights = signed_weights(wt, k * np, tiles ? ChunkOrder::tiles : ChunkOrder::columns, work);
   const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
   const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
   for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
@@ -967,11 +1006,11 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 
 namespace {
 // Whether a call runs the table's signed split rather than the row split `choice`.
-bool runs_signed(const GatherTable& table, const RowSplitChoice& choice, std::size_t m, std::size_t n, LookupSums sums) {
+bool runs_signed(const GatherTable& table, const RowSplitChoice& choice) {
 #if defined(__AVX512VBMI__)
-  return table.signed_split && !gather_shares_lookups(m, n, sums) && estimated_cost(*table.signed_split) < choice.cost;
+  return table.signed_split && estimated_cost(*table.signed_split) < choice.cost;
 #else
-  (void)table, (void)choice, (void)m, (void)n, (void)sums;
+  (void)table, (void)choice;
   return false;
 #endif
 }
@@ -985,9 +1024,8 @@ bool signed_lookups_built() {
 #endif
 }
 
-bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
-                              LookupSums sums) {
-  return runs_signed(table, choose_row_split(table, a, m, k), m, n, sums);
+bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k) {
+  return runs_signed(table, choose_row_split(table, a, m, k));
 }
 
 namespace {
@@ -1013,7 +1051,7 @@ void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8
 #if defined(__AVX512VBMI__)
   const RowSplitChoice choice = choose_row_split(table, a, m, k);
   const RowSplit& split = *choice.split;
-  if (runs_signed(table, choice, m, n, sums) && signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums)) {
+  if (runs_signed(table, choice) && signed_gather_gemm(*table.signed_split, a, w, wt, np, m, n, k, out, sums)) {
     return;
   }
   gather_gemm_vbmi(split, a, w, wt, np, m, n, k, out, sums);
@@ -1040,7 +1078,7 @@ void gather_gemm_k_major(const GatherTable& table, const std::int8_t* a, const s
   // by row (one integer GEMM each).
   const RowSplitChoice choice = choose_row_split(table, a, m, k);
   const RowSplit& split = *choice.split;
-  const bool signed_lookups = runs_signed(table, choice, m, n, sums);
+  const bool signed_lookups = runs_signed(table, choice);
   std::int8_t* w = nullptr;
   if (split.linear.terms > 0 || signed_lookups) {
     w = scratch_buffer<std::int8_t>(ScratchSlot::gather_rows, n * k);

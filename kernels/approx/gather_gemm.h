@@ -66,13 +66,13 @@ bool gather_shares_lookups(std::size_t rows, std::size_t columns, LookupSums sum
 // Whether this build has the signed split's passes (AVX-512 VBMI).
 bool signed_lookups_built();
 
-// Whether gather_gemm (either entry point) runs the table's signed split for these operands: in a
-// build that has it, where the rows do not share lookups, and where its estimated cost is below
-// that of the row split split_for picks (split_cost.h: Mitchell on uniform and on normal codes,
-// DRUM6; not DRUM4). The call itself then still runs the row split where more than 1 in 32 of the
-// column operand's codes are -128 (each costs every row a scalar update).
-bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t n, std::size_t k,
-                              LookupSums sums);
+// Whether gather_gemm (either entry point) runs the table's signed split for the row operand a
+// (M x K): in a build that has it, where its estimated cost is below that of the row split that
+// split_for picks (split_cost.h: Mitchell on uniform and on normal codes, DRUM6; not DRUM4), on
+// the direct passes and on the shared lookups alike. The call itself then still runs the row
+// split where more than 1 in 32 of the column operand's codes are -128 (each costs every row a
+// scalar update).
+bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k);
 
 // a: M x K, w: N x K (row-major codes), out: M x N. Throws ConfigError if `sums` is not available.
 void gather_gemm(const GatherTable& table, const std::int8_t* a, const std::int8_t* w, std::size_t m,

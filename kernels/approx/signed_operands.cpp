@@ -11,10 +11,18 @@
 
 namespace tessera::kernels {
 
-SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work) {
-  alignas(64) std::uint8_t order[64];
-  for (std::size_t p = 0; p < 64; ++p) order[p] = static_cast<std::uint8_t>(tile_order ? 16 * (p % 4) + p / 4 : p);
-  const __m512i index = _mm512_load_si512(order);
+std::uint8_t chunk_column(ChunkOrder order, std::size_t p) {
+  switch (order) {
+    case ChunkOrder::tiles: return static_cast<std::uint8_t>(16 * (p % 4) + p / 4);
+    case ChunkOrder::halves: return static_cast<std::uint8_t>(32 * (p % 2) + p / 2);
+    default: return static_cast<std::uint8_t>(p);
+  }
+}
+
+SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, ChunkOrder order, std::uint64_t work) {
+  alignas(64) std::uint8_t columns[64];
+  for (std::size_t p = 0; p < 64; ++p) columns[p] = chunk_column(order, p);
+  const __m512i index = _mm512_load_si512(columns);
   const __m512i low7 = _mm512_set1_epi8(0x7F), bit7 = _mm512_set1_epi8(-128);
   std::uint8_t* indices = scratch_buffer<std::uint8_t>(ScratchSlot::gather_tile_columns, bytes);
   std::uint64_t* masks = scratch_buffer<std::uint64_t>(ScratchSlot::gather_masks, 2 * (bytes / 64));

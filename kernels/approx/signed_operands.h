@@ -15,11 +15,19 @@ struct SignedWeights {
   const std::uint64_t* masks;
 };
 
-// From wt (K x np codes; bytes = K * np), into per-thread scratch, in tile order
-// (tile_ordered_weights: position 4c + q holds column 16q + c) for the tile passes, else in column
-// order: the lookup index, the magnitude (-128 reads as 0) with the sign in bit 7 (vpermb reads
-// bits 5:0), and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
-SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, bool tile_order, std::uint64_t work);
+// The orders a pass reads a 64-code chunk in: position p of the chunk holds column order(p).
+enum class ChunkOrder {
+  columns,  // p
+  tiles,    // 16 (p % 4) + p / 4: the tile passes' (a slot's sums come out in column order)
+  halves,   // 32 (p % 2) + p / 2: the shared lookups' (the uint16 sums' even bytes are columns 0..31)
+};
+// Position p of a chunk in `order` (see above).
+std::uint8_t chunk_column(ChunkOrder order, std::size_t p);
+
+// From wt (K x np codes; bytes = K * np), into per-thread scratch, each chunk in `order`: the
+// lookup index, the magnitude (-128 reads as 0) with the sign in bit 7 (vpermb reads bits 5:0),
+// and per 64 codes two masks: bit 6 of the magnitudes, the signs (-128 negative).
+SignedWeights signed_weights(const std::uint8_t* wt, std::size_t bytes, ChunkOrder order, std::uint64_t work);
 
 // out += the signed split's correction for its shifted and NOTed lookups (signed_split.h), modulo
 // 2^32: W (2 sum_k u(a[r][k]) s(w[c][k]) - sum_k u(a[r][k])) - N sum_k s(w[c][k]), the first sum

@@ -217,7 +217,7 @@ void add_approx(const BenchSizes& z) {
   })->Iterations(2);
 
   const approx::Conv2dShape cs = z.conv;
-  for (const char* name : {"mul8s_1L2H", "exact", "trunc4"}) {
+  for (const char* name : {"mul8s_1L2H", "exact", "trunc4", "mitchell", "drum4"}) {
     add(std::string("BM_approx_conv2d/") + name, [cs, name, conv](benchmark::State& state) {
       const kernels::ApproxPlan plan(approx::load_multiplier(name));
       const auto in = codes(cs.input_size(), 3), w = codes(cs.weight_size(), 4);

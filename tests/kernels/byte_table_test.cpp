@@ -40,7 +40,16 @@ TEST(ByteTable, SumEqualsTheLoopModulo2To32) {
   for (auto& t : table) t = gen();
   std::uint32_t extremes[256];
   for (std::size_t c = 0; c < 256; ++c) extremes[c] = c % 2 ? 0xFFFFFFFFu : 0x80000001u;
-  for (const std::uint32_t* values : {static_cast<const std::uint32_t*>(table), static_cast<const std::uint32_t*>(extremes)}) {
+  // Tables of bytes, of 16 and of 24 bits (the sum reads only the planes the entries use).
+  std::uint32_t bytes[256], halves[256], three_bytes[256];
+  for (std::size_t c = 0; c < 256; ++c) {
+    bytes[c] = c % 3 ? 0xFFu : static_cast<std::uint32_t>(c);
+    halves[c] = c % 5 ? 0xFFFFu : static_cast<std::uint32_t>(c) << 8;
+    three_bytes[c] = c % 7 ? 0xFFFFFFu : static_cast<std::uint32_t>(c);
+  }
+  for (const std::uint32_t* values : {static_cast<const std::uint32_t*>(table), static_cast<const std::uint32_t*>(extremes),
+                                      static_cast<const std::uint32_t*>(bytes), static_cast<const std::uint32_t*>(halves),
+                                      static_cast<const std::uint32_t*>(three_bytes)}) {
     for (const std::size_t count : {0, 1, 63, 64, 65, 1000, 70000}) {
       const std::vector<std::int8_t> codes = random_codes(count, static_cast<std::uint32_t>(count) + 9);
       std::uint32_t expected = 0;

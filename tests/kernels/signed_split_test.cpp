@@ -160,10 +160,10 @@ TEST(SignedSplit, FoundOnOddTablesOnly) {
 // terms, one plane), DRUM6 (3, one), DRUM4 (forced: its row split is cheaper; two planes), random
 // odd tables of two planes and of one, rows of both signs, magnitudes all 32767 with
 // table(a, -128) at the int16 extremes (with Mitchell also at the deepest K: sums, linear part and
-// corrections that wrap int32); weights with code -128
-// at random, a column of -128 only, none at all, and every third code (the row split's fallback); activations at random and all -128; steps
-// that end inside a group of 4 and a block (K = 1, 3, 257, 1000), 1 to 4 chunks, columns that end
-// inside a chunk, odd rows.
+// corrections that wrap int32); weights with code -128 at random, a column of -128 only, none at
+// all, and every third code (the row split's fallback); activations at random and all -128; steps
+// that end inside a group of 4 and a block (K = 1, 3, 37, 257, 300, 1000), 1 to 4 chunks, columns
+// that end inside a chunk, odd rows, rows enough to share the lookups.
 void expect_signed_gather_equals_golden(LookupSums sums) {
   const approx::MultiplierTable tables[] = {
       approx::load_multiplier("mitchell"), approx::load_multiplier("drum4"), approx::load_multiplier("drum6"),
@@ -182,7 +182,10 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
       prepared.split = RowSplit{};
       prepared.split.planes.fill(2);
     }
-    std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64}};
+    // The last two share their lookups (kSharedLookupRows rows; with tile sums below 256 columns),
+    // over 1 and 2 ranges of steps.
+    std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64},
+                                 {kSharedLookupRows, 70, 37}, {kSharedLookupRows + 3, 130, 300}};
     if (table.name() == "odd extremes" || table.name() == "mitchell") shapes.push_back({2, 3, approx::kMaxInt32Depth});
     for (const Shape& s : shapes) {
       for (int pattern = 0; pattern < 4; ++pattern) {
@@ -196,7 +199,7 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
         } else if (pattern == 3) {
           for (std::size_t i = 0; i < w.size(); i += 3) w[i] = -128;  // too many: the row split runs instead
         }
-        ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.n, s.k, sums)) << table.name();
+        ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.k)) << table.name();
         // More than 1 in 32 codes -128: the call runs the row split, which DRUM4's stand-in cannot.
         if (table.name() == "drum4" && 32 * static_cast<std::size_t>(std::count(w.begin(), w.end(), -128)) > w.size()) continue;
         const std::string what = table.name() + " " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
@@ -230,23 +233,22 @@ TEST(SignedSplit, GatherOnTileSumsEqualsGolden) {
 }
 
 // Which split a call runs (the estimated costs, split_cost.h): Mitchell's signed split (one plane
-// at 4 terms) on uniform and on normal codes, on either sums; DRUM6's too; DRUM4's row split (one
-// plane and an exception row, where its signed split needs two planes); shared lookups never run it.
+// at 4 terms) on uniform and on normal codes, also with rows enough to share lookups; DRUM6's too;
+// DRUM4's row split (one plane and an exception row, where its signed split needs two planes).
 TEST(SignedSplit, ChosenWhereEstimatedCheaper) {
   const auto mitchell = shared_gather_table(approx::load_multiplier("mitchell").data());
   const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
   const auto drum6 = shared_gather_table(approx::load_multiplier("drum6").data());
-  const std::size_t m = 40, n = 70, k = 600;
+  const std::size_t m = 40, k = 600;
   const auto uniform = random_codes(m * k, 91);
   const auto normal = normal_codes(m * k, 92);
-  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::vector), signed_lookups_built());
-  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
-  EXPECT_EQ(gather_uses_signed_split(*mitchell, normal.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
-  EXPECT_EQ(gather_uses_signed_split(*drum6, uniform.data(), m, n, k, LookupSums::amx_tiles), signed_lookups_built());
-  EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, n, k, LookupSums::amx_tiles));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, k), signed_lookups_built());
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, normal.data(), m, k), signed_lookups_built());
+  EXPECT_EQ(gather_uses_signed_split(*drum6, uniform.data(), m, k), signed_lookups_built());
+  EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, k));
   EXPECT_LT(estimated_cost(drum4->split, 0.0), estimated_cost(*drum4->signed_split));
   const auto many_rows = random_codes(kSharedLookupRows * 8, 93);
-  EXPECT_FALSE(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 64, 8, LookupSums::amx_tiles));
+  EXPECT_EQ(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 8), signed_lookups_built());
 }
 
 }  // namespace
