@@ -95,13 +95,36 @@ void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std
   }
 }
 
-// The split's exception rows (row_split.h): out[r][c] += 256 * sum high(a[r][k], w[c][k]) over
-// the steps where a[r][k] is an exception code. Per row, those steps are listed first (a scan of
-// the row's K codes), then each 64-column chunk sums their high bytes as the vector passes do.
-void exception_pass(const RowSplit& split, const std::int8_t* a, const std::uint8_t* wt, std::size_t np, std::size_t m,
-                    std::size_t n, std::size_t k, std::int32_t* out) {
-  std::array<bool, 256> is_exception{};
-  for (const std::uint8_t code : split.exception_rows) is_exception[code] = true;
+// Rows looked up apart from the passes, per step that holds their code: the row split's
+// exception rows (row_split.h; their high bytes, the passes having looked up the low ones) and
+// the signed split's (signed_split.h; their whole biased entries).
+struct ExceptionRows {
+  std::array<const std::uint8_t*, 256> high{};  // per code: its 256 high bytes by uint8(b); nullptr: not an exception
+  std::array<const std::uint8_t*, 256> low{};   // its low bytes, where the passes did not look them up
+  std::uint32_t bias = 0;                       // subtracted from every column per step listed
+};
+
+ExceptionRows exception_rows(const RowSplit& split) {
+  ExceptionRows rows;
+  for (const std::uint8_t code : split.exception_rows) rows.high[code] = split.high.data() + (std::size_t{code} << 8);
+  return rows;
+}
+
+ExceptionRows exception_rows(const SignedSplit& split) {
+  ExceptionRows rows;
+  for (std::size_t i = 0; i < split.exception_rows.size(); ++i) {
+    rows.high[split.exception_rows[i]] = split.exception_high.data() + 256 * i;
+    rows.low[split.exception_rows[i]] = split.exception_low.data() + 256 * i;
+  }
+  rows.bias = static_cast<std::uint32_t>(SignedSplit::kExceptionBias);
+  return rows;
+}
+
+// out[r][c] += sum over the steps k where a[r][k] is an exception code of 256 * high(a, w[c][k])
+// + low(a, w[c][k]) - bias, modulo 2^32. Per row, those steps are listed first (a scan of the
+// row's K codes), then each 64-column chunk sums their bytes as the vector passes do.
+void exception_pass(const ExceptionRows& rows, const std::int8_t* a, const std::uint8_t* wt, std::size_t np,
+                    std::size_t m, std::size_t n, std::size_t k, std::int32_t* out) {
   const __m512i zero = _mm512_setzero_si512();
 #pragma omp parallel if(worth_parallel(std::uint64_t{m} * n * k))
   {
@@ -111,22 +134,32 @@ void exception_pass(const RowSplit& split, const std::int8_t* a, const std::uint
       const std::int8_t* row = a + static_cast<std::size_t>(r) * k;
       hits.clear();
       for (std::size_t kk = 0; kk < k; ++kk) {
-        if (is_exception[static_cast<std::uint8_t>(row[kk])]) hits.push_back(static_cast<std::uint32_t>(kk));
+        if (rows.high[static_cast<std::uint8_t>(row[kk])] != nullptr) hits.push_back(static_cast<std::uint32_t>(kk));
       }
+      if (hits.empty()) continue;
       std::int32_t* out_row = out + static_cast<std::size_t>(r) * n;
       for (std::size_t c0 = 0; c0 < n; c0 += 64) {
         for (std::size_t h0 = 0; h0 < hits.size(); h0 += kStepBlock) {
           ColumnSums sums{zero, zero, zero, zero};
           for (std::size_t h = h0; h < std::min(hits.size(), h0 + kStepBlock); ++h) {
             const std::size_t kk = hits[h];
+            const std::uint8_t code = static_cast<std::uint8_t>(row[kk]);
             const __m512i idx = _mm512_loadu_si512(wt + kk * np + c0);
+            const QuarterMasks masks = quarter_masks(idx);
             __m512i t[4];
-            load_row(split.high.data(), row[kk], t);
-            add_bytes(sums.raw_high, sums.odd_high, lookup64(t, idx, quarter_masks(idx)));
+            load_byte_table(rows.high[code], t);
+            add_bytes(sums.raw_high, sums.odd_high, lookup64(t, idx, masks));
+            if (rows.low[code] != nullptr) {
+              load_byte_table(rows.low[code], t);
+              add_bytes(sums.raw_low, sums.odd_low, lookup64(t, idx, masks));
+            }
           }
           fold64(sums, out_row + c0, std::min<std::size_t>(64, n - c0));
         }
       }
+      const std::uint32_t bias = rows.bias * static_cast<std::uint32_t>(hits.size());
+      if (bias == 0) continue;
+      for (std::size_t c = 0; c < n; ++c) out_row[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(out_row[c]) - bias);
     }
   }
 }
@@ -223,7 +256,7 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
   if (gather_shares_lookups(m, n, sums) && split.rows_with_planes(0) < 256) {
     const LookupSource source{{split.low.data(), split.high.data()}, nullptr};
     shared_lookup_gemm<false>(source, split.offset.data(), two_planes ? 2 : 1, a, wt, np, m, n, k, out);  // adds the row offsets too
-    if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
+    if (!split.exception_rows.empty()) exception_pass(exception_rows(split), a, wt, np, m, n, k, out);
     return;
   }
   std::uint32_t* row_offsets = scratch_buffer<std::uint32_t>(ScratchSlot::gather_row_offsets, m);
@@ -247,31 +280,19 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
                     std::min(k, k0 + step_block), unit.out_row, valid);
     }
   }, out);
-  if (!split.exception_rows.empty()) exception_pass(split, a, wt, np, m, n, k, out);
+  if (!split.exception_rows.empty()) exception_pass(exception_rows(split), a, wt, np, m, n, k, out);
 }
 
 // Above this fraction of -128 codes in the column operand the row split runs instead: each one
 // costs every row a scalar update (uniform codes hold 1 in 256).
 constexpr std::size_t kMaxMinus128Share = 32;  // 1 in 32
 
-// The signed split: a: M x K, w: N x K, wt: the same K x np; the lookups summed by `sums`. Returns
-// false, having written nothing, where the column operand holds too many -128 codes.
-bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
-                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
-  const MinusOneTwentyEight minus_128 = list_minus_128(wt, np, n, k);
-  if (minus_128.columns.size() * kMaxMinus128Share > n * k) return false;
-  linear_terms(split.linear, a, w, m, n, k, out);
-  add_signed_corrections(split, a, w, m, n, k, out);
-  const std::uint64_t work = std::uint64_t{m} * n * k;
-  if (gather_shares_lookups(m, n, sums)) {
-    const SignedWeights weights = signed_weights(wt, k * np, ChunkOrder::halves, work);
-    const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
-    shared_lookup_gemm<true>(source, nullptr, split.planes, a, weights.indices, np, m, n, k, out);
-    signed_minus_128(split, a, minus_128, m, n, k, out);
-    return true;
-  }
+// The signed split's lookups on the direct passes (tile or vector sums), added into out.
+void signed_direct_passes(const SignedSplit& split, const std::int8_t* a, const std::uint8_t* wt, std::size_t np,
+                          std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
   const bool tiles = sums == LookupSums::amx_tiles;
-  const SignedWeights weights = signed_weights(wt, k * np, tiles ? ChunkOrder::tiles : ChunkOrder::columns, work);
+  const SignedWeights weights = signed_weights(wt, k * np, tiles ? ChunkOrder::tiles : ChunkOrder::columns,
+                                               std::uint64_t{m} * n * k);
   const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
   const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
   for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
@@ -288,7 +309,26 @@ bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const st
       else signed_vector_passes<1>(source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1, unit.out_row, valid);
     }
   }, out);
+}
+
+// The signed split: a: M x K, w: N x K, wt: the same K x np; the lookups summed by `sums` (or
+// shared by the rows). Returns false, having written nothing, where the column operand holds too
+// many -128 codes.
+bool signed_gather_gemm(const SignedSplit& split, const std::int8_t* a, const std::int8_t* w, const std::uint8_t* wt,
+                        std::size_t np, std::size_t m, std::size_t n, std::size_t k, std::int32_t* out, LookupSums sums) {
+  const MinusOneTwentyEight minus_128 = list_minus_128(wt, np, n, k);
+  if (minus_128.columns.size() * kMaxMinus128Share > n * k) return false;
+  linear_terms(split.linear, a, w, m, n, k, out);
+  add_signed_corrections(split, a, w, m, n, k, out);
+  if (gather_shares_lookups(m, n, sums)) {
+    const SignedWeights weights = signed_weights(wt, k * np, ChunkOrder::halves, std::uint64_t{m} * n * k);
+    const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
+    shared_lookup_gemm<true>(source, nullptr, split.planes, a, weights.indices, np, m, n, k, out);
+  } else {
+    signed_direct_passes(split, a, wt, np, m, n, k, out, sums);
+  }
   signed_minus_128(split, a, minus_128, m, n, k, out);
+  if (!split.exception_rows.empty()) exception_pass(exception_rows(split), a, wt, np, m, n, k, out);
   return true;
 }
 #endif

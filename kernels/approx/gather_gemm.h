@@ -68,8 +68,8 @@ bool signed_lookups_built();
 
 // Whether gather_gemm (either entry point) runs the table's signed split for the row operand a
 // (M x K): in a build that has it, where its estimated cost is below that of the row split that
-// split_for picks (split_cost.h: Mitchell on uniform and on normal codes, DRUM6; not DRUM4), on
-// the direct passes and on the shared lookups alike. The call itself then still runs the row
+// split_for picks (split_cost.h: Mitchell, DRUM4, DRUM6 on uniform and on normal codes), on the
+// direct passes and on the shared lookups alike. The call itself then still runs the row
 // split where more than 1 in 32 of the column operand's codes are -128 (each costs every row a
 // scalar update).
 bool gather_uses_signed_split(const GatherTable& table, const std::int8_t* a, std::size_t m, std::size_t k);

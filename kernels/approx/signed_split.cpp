@@ -25,49 +25,90 @@ bool odd_in_b(const std::int16_t* lut) {
   return true;
 }
 
-double cost(int terms, int planes) { return kGemmTermCost * (terms + 1) + kSignedPlaneCost[planes]; }
+double cost(int terms, int planes, std::size_t exception_rows) {
+  double c = kGemmTermCost * (terms + 1) + kSignedPlaneCost[planes];
+  // A step that holds an exception code costs about a two-plane lookup more (uniform codes).
+  if (exception_rows > 0) c += kExceptionScanCost + kRowPlaneCost[2] * static_cast<double>(exception_rows) / 256.0;
+  return c;
+}
 
-// The planes the fitted rows need (the residual over b in 0..127 includes r(a, 0) = 0, so its
-// least value is <= 0), or 0 when a row does not fit two (its range or shift too wide).
-int planes_for(const RowFits& fits) {
-  int planes = 1;
-  for (const RowFit& fit : fits) {
-    if (fit.range > 0xFF) planes = 2;
-    if (fit.range + 0xFF > 0xFFFF || -fit.low > 255 * 256) return 0;
+// A row's fit fits one plane, two, or neither (its range or its shift too wide).
+int row_planes(const RowFit& fit) {
+  if (fit.range <= 0xFF) return 1;  // the residual over b in 0..127 includes r(a, 0) = 0: low <= 0
+  if (fit.range + 0xFF <= 0xFFFF && -fit.low <= 255 * 256) return 2;
+  return 0;
+}
+
+// A candidate: the planes of every row but the exceptions'.
+struct Layout {
+  int planes = 0;  // 0: none fits
+  std::vector<std::uint8_t> exception_rows;
+};
+
+// The cheaper of: two planes for every row (if all fit two), one plane with the rows that need
+// more as exceptions (if at most kMaxExceptionRows).
+Layout best_layout(const RowFits& fits, int terms) {
+  Layout two{2, {}}, one{1, {}};
+  for (std::size_t a = 0; a < 256; ++a) {
+    const int planes = row_planes(fits[a]);
+    if (planes != 1) one.exception_rows.push_back(static_cast<std::uint8_t>(a));
+    if (planes == 0) two.planes = 0;
   }
-  return planes;
+  if (one.exception_rows.size() > kMaxExceptionRows) one.planes = 0;
+  if (one.planes == 0) return two;
+  if (two.planes == 0) return one;
+  return cost(terms, 1, one.exception_rows.size()) <= cost(terms, 2, 0) ? one : two;
 }
 
 // What the kernel computes for (a, b), from the split's fields alone.
 std::int64_t rebuilt(const SignedSplit& split, int a, int b) {
-  const std::size_t row = static_cast<std::uint8_t>(a);
-  const std::int64_t linear = split.linear.value(row, static_cast<std::uint8_t>(b));
-  if (b == -128) return linear + split.at_minus_128[row];
-  const std::size_t at = row * 128 + static_cast<std::size_t>(std::abs(b));
-  std::int64_t bytes = split.low[at];
-  if (split.planes == 2) bytes |= split.high[at] << 8;
-  const bool negative_column = b < 0;
-  const std::int64_t looked_up = negative_column ? bytes ^ split.not_value() : bytes;
-  const std::int64_t shift = std::int64_t{split.shift_unit()} * split.row_shift[row];
-  return linear + looked_up - shift - (negative_column ? split.not_value() - 2 * shift : 0);
+  const std::size_t row = static_cast<std::uint8_t>(a), column = static_cast<std::uint8_t>(b);
+  std::int64_t value = split.linear.value(row, column);
+  if (b == -128) {
+    value += split.at_minus_128[row];
+  } else {
+    const std::size_t at = row * 128 + static_cast<std::size_t>(std::abs(b));
+    std::int64_t bytes = split.low[at];
+    if (split.planes == 2) bytes |= split.high[at] << 8;
+    const bool negative_column = b < 0;
+    const std::int64_t looked_up = negative_column ? bytes ^ split.not_value() : bytes;
+    const std::int64_t shift = std::int64_t{split.shift_unit()} * split.row_shift[row];
+    value += looked_up - shift - (negative_column ? split.not_value() - 2 * shift : 0);
+  }
+  const auto exception = std::find(split.exception_rows.begin(), split.exception_rows.end(), row);
+  if (exception != split.exception_rows.end()) {
+    const std::size_t at = static_cast<std::size_t>(exception - split.exception_rows.begin()) * 256 + column;
+    value += split.exception_low[at] + 256 * split.exception_high[at] - SignedSplit::kExceptionBias;
+  }
+  return value;
 }
 
-SignedSplit build_split(const std::int16_t* lut, const FitBasis& basis, const RowFits& fits, int terms, int planes) {
+SignedSplit build_split(const std::int16_t* lut, const FitBasis& basis, RowFits fits, int terms, const Layout& layout) {
   SignedSplit split;
+  split.exception_rows = layout.exception_rows;
+  for (const std::uint8_t row : split.exception_rows) fits[row] = RowFit{};  // zero in the passes
   split.linear = linear_part(basis, fits, terms);
-  split.planes = planes;
+  split.planes = layout.planes;
   const std::int64_t unit = split.shift_unit();
   split.low.resize(256 * 128);
-  if (planes == 2) split.high.resize(256 * 128);
+  if (split.planes == 2) split.high.resize(256 * 128);
   for (int a = -128; a < 128; ++a) {
     const std::size_t row = static_cast<std::uint8_t>(a);
+    if (std::find(split.exception_rows.begin(), split.exception_rows.end(), row) != split.exception_rows.end()) continue;
     const std::int64_t shift = (-fits[row].low + unit - 1) / unit;  // low <= 0
     split.row_shift[row] = static_cast<std::uint8_t>(shift);
     split.at_minus_128[row] = static_cast<std::int32_t>(entry(lut, a, -128) - split.linear.value(row, 0x80));
     for (std::size_t i = 0; i < 128; ++i) {
       const std::int64_t bytes = entry(lut, a, static_cast<int>(i)) - split.linear.value(row, i) + unit * shift;
       split.low[row * 128 + i] = static_cast<std::uint8_t>(bytes & 0xFF);
-      if (planes == 2) split.high[row * 128 + i] = static_cast<std::uint8_t>(bytes >> 8);
+      if (split.planes == 2) split.high[row * 128 + i] = static_cast<std::uint8_t>(bytes >> 8);
+    }
+  }
+  for (const std::uint8_t row : split.exception_rows) {
+    for (std::size_t b = 0; b < 256; ++b) {
+      const std::int32_t biased = lut[(std::size_t{row} << 8) | b] + SignedSplit::kExceptionBias;
+      split.exception_low.push_back(static_cast<std::uint8_t>(biased & 0xFF));
+      split.exception_high.push_back(static_cast<std::uint8_t>(biased >> 8));
     }
   }
   for (int a = -128; a < 128; ++a) {
@@ -83,23 +124,28 @@ SignedSplit build_split(const std::int16_t* lut, const FitBasis& basis, const Ro
 std::optional<SignedSplit> split_signed(const std::int16_t* lut) {
   if (!odd_in_b(lut)) return std::nullopt;
   const FitBasis basis = error_basis(lut, BasisSymmetry::odd);
-  int best_terms = -1, best_planes = 0;
+  int best_terms = -1;
+  Layout best_layout_found;
   RowFits best_fits{};
   double best_cost = std::numeric_limits<double>::infinity();
   for (int terms = 0; terms <= kMaxLinearTerms; ++terms) {
-    RowFits fits = fit_rows(lut, basis, terms, 128);
-    const int planes = planes_for(fits);
-    if (planes > 0 && cost(terms, planes) < best_cost) {
-      best_cost = cost(terms, planes);
+    const RowFits fits = fit_rows(lut, basis, terms, 128);
+    const Layout layout = best_layout(fits, terms);
+    if (layout.planes == 0) continue;
+    const double c = cost(terms, layout.planes, layout.exception_rows.size());
+    if (c < best_cost) {
+      best_cost = c;
       best_terms = terms;
-      best_planes = planes;
+      best_layout_found = layout;
       best_fits = fits;
     }
   }
   if (best_terms < 0) return std::nullopt;
-  return build_split(lut, basis, best_fits, best_terms, best_planes);
+  return build_split(lut, basis, best_fits, best_terms, best_layout_found);
 }
 
-double estimated_cost(const SignedSplit& split) { return cost(split.linear.terms, split.planes); }
+double estimated_cost(const SignedSplit& split) {
+  return cost(split.linear.terms, split.planes, split.exception_rows.size());
+}
 
 }  // namespace tessera::kernels

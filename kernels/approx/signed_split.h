@@ -14,14 +14,17 @@
 //   - W sum_k u(a) - N sum_k s(b) + 2 W sum_k u(a) s(b)      (the last one u8 x s8 integer GEMM)
 // and the linear part. b = -128 (no partner) reads as magnitude 0, sign negative (contributing 0)
 // and table(a, -128) - linear(a, -128) is added per step that holds it (symmetric int8 data never
-// does). Every part is an integer, so it is exact; the split is rebuilt and compared on all
-// 65,536 entries before use.
+// does). A few rows may be exceptions (DRUM4's row -128, whose coefficient would pass int8): zero
+// in the passes (bytes, shift, coefficients, at_minus_128), their entries looked up apart per step
+// that holds them. Every part is an integer, so it is exact; the split is rebuilt and compared on
+// all 65,536 entries before use.
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "kernels/approx/linear_part.h"
+#include "kernels/approx/row_split.h"  // kMaxExceptionRows
 
 namespace tessera::kernels {
 
@@ -31,6 +34,11 @@ struct SignedSplit {
   std::array<std::uint8_t, 256> row_shift{};      // u(a), by uint8(a)
   std::vector<std::uint8_t> low, high;            // bytes(a, i) per plane, entry uint8(a) * 128 + i
   std::array<std::int32_t, 256> at_minus_128{};   // table(a, -128) - linear(a, -128), by uint8(a)
+  // At most kMaxExceptionRows codes a whose rows need more planes than the others: their entries
+  // table(a, b) + kExceptionBias as two byte planes, [index in exception_rows * 256 + uint8(b)].
+  std::vector<std::uint8_t> exception_rows;
+  std::vector<std::uint8_t> exception_low, exception_high;
+  static constexpr std::int32_t kExceptionBias = 32768;
   std::int32_t not_value() const { return planes == 1 ? 0xFF : 0xFFFF; }  // N = 2^(8 planes) - 1
   std::int32_t shift_unit() const { return planes == 1 ? 1 : 256; }       // W
 };
@@ -41,7 +49,7 @@ struct SignedSplit {
 std::optional<SignedSplit> split_signed(const std::int16_t* lut);
 
 // Its estimated cost per product (split_cost.h): the linear terms, the correction's GEMM, the
-// planes' lookups.
+// planes' lookups, the exception rows' (on uniform codes).
 double estimated_cost(const SignedSplit& split);
 
 }  // namespace tessera::kernels

@@ -16,7 +16,8 @@ inline constexpr double kSignedPlaneCost[3] = {0.0, 0.45, 0.85};
 inline constexpr double kGemmTermCost = 0.07;
 // One plane plus exception rows: a step that holds an exception code costs about a one-plane
 // lookup more (measured: Mitchell at 3 terms with 86 exception rows, 14.2 G MAC/s on uniform codes
-// where two planes run at 16.4); listing the steps, a scan of the activations.
+// where two planes run at 16.4); listing the steps, a scan of the activations. (The signed split's
+// exception rows look up both byte planes: kRowPlaneCost[2] per step that holds one.)
 inline constexpr double kExceptionHitCost = 0.7;
 inline constexpr double kExceptionScanCost = 0.01;
 

@@ -63,28 +63,58 @@ std::vector<std::int16_t> random_mixed_odd_table(std::uint32_t seed, int spread)
                    [](int a) { return a; });
 }
 
+// random_mixed_odd_table(75, 120) with `wide` rows (codes 3, 80, 133, ...) spanning +-30000.
+std::vector<std::int16_t> mixed_odd_table_with_wide_rows(std::size_t wide) {
+  std::vector<std::int16_t> t = random_mixed_odd_table(75, 120);
+  std::mt19937 gen(76);
+  for (std::size_t i = 0; i < wide; ++i) {
+    const std::size_t row = (3 + 77 * i) % 256;
+    for (int b = 1; b < 128; ++b) {
+      const int v = static_cast<int>(gen() % 60001) - 30000;
+      t[(row << 8) | static_cast<std::size_t>(b)] = static_cast<std::int16_t>(v);
+      t[(row << 8) | static_cast<std::uint8_t>(-b)] = static_cast<std::int16_t>(-v);
+    }
+  }
+  return t;
+}
+
 // Rebuilds table(a, b) from the split's fields by the formula of signed_split.h, independently of
 // the library: bytes by |b|, NOTed where b < 0, the row's shift and the NOTs' correction taken off,
-// the linear part added; b = -128 from at_minus_128.
+// the linear part added; b = -128 from at_minus_128; an exception row's biased entry added.
 std::int64_t rebuilt_entry(const SignedSplit& split, int a, int b) {
   const std::size_t row = static_cast<std::uint8_t>(a), column = static_cast<std::uint8_t>(b);
   std::int64_t linear = 0;
   for (int j = 0; j < split.linear.terms; ++j) {
     linear += std::int64_t{split.linear.coefficient[static_cast<std::size_t>(j)][row]} * split.linear.basis[static_cast<std::size_t>(j)][column];
   }
-  if (b == -128) return linear + split.at_minus_128[row];
+  std::int64_t exception = 0;
+  for (std::size_t i = 0; i < split.exception_rows.size(); ++i) {
+    if (split.exception_rows[i] != row) continue;
+    exception = split.exception_low[256 * i + column] + 256 * split.exception_high[256 * i + column] - 32768;
+  }
+  if (b == -128) return linear + split.at_minus_128[row] + exception;
   const std::size_t at = row * 128 + static_cast<std::size_t>(b < 0 ? -b : b);
   const std::int64_t bytes = split.low[at] + (split.planes == 2 ? 256 * split.high[at] : 0);
   const std::int64_t not_value = split.planes == 1 ? 255 : 65535, unit = split.planes == 1 ? 1 : 256;
   const std::int64_t shift = unit * split.row_shift[row];
-  if (b >= 0) return linear + bytes - shift;
-  return linear + (not_value - bytes) - shift - (not_value - 2 * shift);
+  if (b >= 0) return linear + bytes - shift + exception;
+  return linear + (not_value - bytes) - shift - (not_value - 2 * shift) + exception;
 }
 
 void expect_rebuilds(const SignedSplit& split, const std::int16_t* table, const std::string& name) {
   ASSERT_TRUE(split.planes == 1 || split.planes == 2) << name;
   ASSERT_EQ(split.low.size(), 256u * 128) << name;
   ASSERT_EQ(split.high.size(), split.planes == 2 ? 256u * 128 : 0u) << name;
+  ASSERT_LE(split.exception_rows.size(), kMaxExceptionRows) << name;
+  ASSERT_EQ(split.exception_low.size(), 256 * split.exception_rows.size()) << name;
+  ASSERT_EQ(split.exception_high.size(), 256 * split.exception_rows.size()) << name;
+  for (const std::uint8_t row : split.exception_rows) {
+    // Zero in the passes: no coefficients, bytes, shift or -128 entry of their own.
+    for (int j = 0; j < split.linear.terms; ++j) ASSERT_EQ(split.linear.coefficient[static_cast<std::size_t>(j)][row], 0) << name;
+    for (std::size_t i = 0; i < 128; ++i) ASSERT_EQ(split.low[row * 128u + i], 0) << name;
+    ASSERT_EQ(split.row_shift[row], 0) << name;
+    ASSERT_EQ(split.at_minus_128[row], 0) << name;
+  }
   for (int j = 0; j < split.linear.terms; ++j) {
     const auto& basis = split.linear.basis[static_cast<std::size_t>(j)];
     ASSERT_EQ(basis[0], 0) << name << " basis " << j;
@@ -101,17 +131,32 @@ void expect_rebuilds(const SignedSplit& split, const std::int16_t* table, const 
 }
 
 TEST(SignedSplit, FoundOnOddTablesOnly) {
-  // Mitchell needs 4 odd terms for one plane everywhere; DRUM4's row -128 (magnitude 144 x) needs
-  // a coefficient beyond int8, so it keeps two planes; DRUM6 one plane at 3 terms.
-  const std::pair<const char*, int> catalog[] = {{"mitchell", 1}, {"drum4", 2}, {"drum6", 1}, {"exact", 1}};
-  for (const auto& [name, planes] : catalog) {
-    const approx::MultiplierTable table = approx::load_multiplier(name);
+  // Mitchell needs 4 odd terms for one plane everywhere; DRUM4 and DRUM6 one plane at 2 terms,
+  // with row -128 (DRUM4: magnitude 144 x |b|, a coefficient beyond int8) an exception.
+  struct Expected {
+    const char* name;
+    int planes, terms;
+    std::vector<std::uint8_t> exception_rows;
+  };
+  const Expected catalog[] = {{"mitchell", 1, 4, {}}, {"drum4", 1, 2, {0x80}}, {"drum6", 1, 2, {0x80}}, {"exact", 1, 1, {}}};
+  for (const Expected& e : catalog) {
+    const approx::MultiplierTable table = approx::load_multiplier(e.name);
     const auto split = split_signed(table.data());
-    ASSERT_TRUE(split.has_value()) << name;
-    EXPECT_EQ(split->planes, planes) << name;
-    expect_rebuilds(*split, table.data(), name);
+    ASSERT_TRUE(split.has_value()) << e.name;
+    EXPECT_EQ(split->planes, e.planes) << e.name;
+    EXPECT_EQ(split->linear.terms, e.terms) << e.name;
+    EXPECT_EQ(split->exception_rows, e.exception_rows) << e.name;
+    expect_rebuilds(*split, table.data(), e.name);
   }
-  EXPECT_EQ(split_signed(approx::load_multiplier("mitchell").data())->linear.terms, 4);
+  // A few rows too wide for one plane become exceptions; more than kMaxExceptionRows, two planes.
+  for (const std::size_t wide : {std::size_t{3}, kMaxExceptionRows + 1}) {
+    const auto table = mixed_odd_table_with_wide_rows(wide);
+    const auto split = split_signed(table.data());
+    ASSERT_TRUE(split.has_value()) << wide;
+    EXPECT_EQ(split->planes, wide <= kMaxExceptionRows ? 1 : 2) << wide;
+    EXPECT_EQ(split->exception_rows.size(), wide <= kMaxExceptionRows ? wide : 0u) << wide;
+    expect_rebuilds(*split, table.data(), "wide rows " + std::to_string(wide));
+  }
   for (const char* name : {"mul8s_1L2H", "mul8s_1KR6", "trunc4"}) {
     EXPECT_FALSE(split_signed(approx::load_multiplier(name).data()).has_value()) << name;
   }
@@ -157,8 +202,8 @@ TEST(SignedSplit, FoundOnOddTablesOnly) {
 }
 
 // The gather path on the signed split against golden, on both entry points: Mitchell (4 linear
-// terms, one plane), DRUM6 (3, one), DRUM4 (forced: its row split is cheaper; two planes), random
-// odd tables of two planes and of one, rows of both signs, magnitudes all 32767 with
+// terms, one plane), DRUM4 and DRUM6 (2, one, row -128 an exception), random odd tables of two
+// planes and of one, rows of both signs, three exception rows among them, magnitudes all 32767 with
 // table(a, -128) at the int16 extremes (with Mitchell also at the deepest K: sums, linear part and
 // corrections that wrap int32); weights with code -128 at random, a column of -128 only, none at
 // all, and every third code (the row split's fallback); activations at random and all -128; steps
@@ -171,17 +216,13 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
       approx::MultiplierTable("odd one plane", random_odd_table(72, 255)),
       approx::MultiplierTable("odd mixed one plane", random_mixed_odd_table(73, 127)),
       approx::MultiplierTable("odd mixed two planes", random_mixed_odd_table(74, 30000)),
+      approx::MultiplierTable("odd with exception rows", mixed_odd_table_with_wide_rows(3)),
       approx::MultiplierTable("odd extremes", odd_table([](int a) { return a % 2 ? -1 : 1; }, [](int, int) { return 32767; },
                                                         [](int a) { return a % 3 ? 32767 : -32768; }))};
   for (const auto& table : tables) {
     GatherTable prepared(table.data());
     ASSERT_TRUE(prepared.signed_split.has_value()) << table.name();
     prepared.sparse_split.reset();  // one plane, chosen for activations that seldom hit its exceptions
-    if (table.name() == "drum4") {
-      // Its row split (one plane) is the cheaper choice: a stand-in of two planes forces the signed split.
-      prepared.split = RowSplit{};
-      prepared.split.planes.fill(2);
-    }
     // The last two share their lookups (kSharedLookupRows rows; with tile sums below 256 columns),
     // over 1 and 2 ranges of steps.
     std::vector<Shape> shapes = {{1, 1, 1}, {7, 65, 3}, {33, 130, 257}, {9, 200, 1000}, {4, 256, 64},
@@ -200,8 +241,6 @@ void expect_signed_gather_equals_golden(LookupSums sums) {
           for (std::size_t i = 0; i < w.size(); i += 3) w[i] = -128;  // too many: the row split runs instead
         }
         ASSERT_TRUE(gather_uses_signed_split(prepared, a.data(), s.m, s.k)) << table.name();
-        // More than 1 in 32 codes -128: the call runs the row split, which DRUM4's stand-in cannot.
-        if (table.name() == "drum4" && 32 * static_cast<std::size_t>(std::count(w.begin(), w.end(), -128)) > w.size()) continue;
         const std::string what = table.name() + " " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
                                  std::to_string(s.k) + " pattern " + std::to_string(pattern);
         const auto expected = approx::approx_gemm(table, a.data(), w.data(), s.m, s.n, s.k);
@@ -232,23 +271,27 @@ TEST(SignedSplit, GatherOnTileSumsEqualsGolden) {
   expect_signed_gather_equals_golden(LookupSums::amx_tiles);
 }
 
-// Which split a call runs (the estimated costs, split_cost.h): Mitchell's signed split (one plane
-// at 4 terms) on uniform and on normal codes, also with rows enough to share lookups; DRUM6's too;
-// DRUM4's row split (one plane and an exception row, where its signed split needs two planes).
+// Which split a call runs (the estimated costs, split_cost.h): the signed splits of Mitchell (one
+// plane at 4 terms) on uniform and on normal codes, also with rows enough to share lookups, and of
+// DRUM4 and DRUM6 (one plane at 2 terms and an exception row; their row splits: one plane at 2
+// terms and an exception row, at twice the lookups); never without the build's VBMI passes.
 TEST(SignedSplit, ChosenWhereEstimatedCheaper) {
   const auto mitchell = shared_gather_table(approx::load_multiplier("mitchell").data());
-  const auto drum4 = shared_gather_table(approx::load_multiplier("drum4").data());
-  const auto drum6 = shared_gather_table(approx::load_multiplier("drum6").data());
   const std::size_t m = 40, k = 600;
   const auto uniform = random_codes(m * k, 91);
   const auto normal = normal_codes(m * k, 92);
   EXPECT_EQ(gather_uses_signed_split(*mitchell, uniform.data(), m, k), signed_lookups_built());
   EXPECT_EQ(gather_uses_signed_split(*mitchell, normal.data(), m, k), signed_lookups_built());
-  EXPECT_EQ(gather_uses_signed_split(*drum6, uniform.data(), m, k), signed_lookups_built());
-  EXPECT_FALSE(gather_uses_signed_split(*drum4, uniform.data(), m, k));
-  EXPECT_LT(estimated_cost(drum4->split, 0.0), estimated_cost(*drum4->signed_split));
+  for (const char* name : {"drum4", "drum6"}) {
+    const auto drum = shared_gather_table(approx::load_multiplier(name).data());
+    EXPECT_EQ(gather_uses_signed_split(*drum, uniform.data(), m, k), signed_lookups_built()) << name;
+    EXPECT_LT(estimated_cost(*drum->signed_split), estimated_cost(drum->split, 0.0)) << name;
+  }
   const auto many_rows = random_codes(kSharedLookupRows * 8, 93);
   EXPECT_EQ(gather_uses_signed_split(*mitchell, many_rows.data(), kSharedLookupRows, 8), signed_lookups_built());
+  // A table whose signed split costs more than its row split: the exact product (0 planes there).
+  const auto exact = shared_gather_table(approx::load_multiplier("exact").data());
+  EXPECT_FALSE(gather_uses_signed_split(*exact, uniform.data(), m, k));
 }
 
 }  // namespace
