@@ -17,15 +17,15 @@
 namespace tessera::kernels::gather {
 namespace {
 
-// Many rows (gather_gemm.h: gather_shares_lookups): the lookups are shared. Per 64-column chunk and
-// block of steps, phase 1 looks up the residual row of every code once (4 vpermb per plane; the
-// signed split's 128-entry rows 2 and a NOT; into `entries`: [step][code] x planes x 64 bytes), and phase 2 adds, per row and step, the entry of
-// that row's code: a load and the accumulation, no lookup and no mask. Phase 1 costs 256 lookups
-// per step and chunk whatever the rows, so it pays from ~1000 rows on (one plane, 3136 x 64 x 576:
-// 22 -> 30 G MAC/s on one core). The entries hold the chunk's columns in the order c0, c32, c1,
-// c33, ... (the codes are permuted before the lookup): the uint16 sums' even bytes are then
-// columns 0..31 and the odd ones 32..63, in order, and the fold needs no interleave. Blocks of
-// 32 steps (16 for two planes) keep `entries` at 512 KiB, in L2.
+// Many rows (gather_gemm.h: gather_shares_lookups): the lookups are shared. Per 64-column chunk
+// and block of steps, phase 1 looks up the table row of every code once (4 vpermb per plane; the
+// signed split's 128-entry rows 2 and a NOT) into `entries` ([step][code] x planes x 64 bytes),
+// and phase 2 adds, per row and step, the entry of that row's code: a load and the accumulation,
+// no lookup and no mask. Phase 1 costs 256 lookups per step and chunk whatever the rows, so it
+// pays from ~1000 rows on (one plane, 3136 x 64 x 576: 22 -> 30 G MAC/s on one core). The entries
+// hold the chunk's columns in the order c0, c32, c1, c33, ... (ChunkOrder::halves): the uint16
+// sums' even bytes are then columns 0..31 and the odd ones 32..63, in order, and the fold needs no
+// interleave. Blocks of 32 steps (16 for two planes) keep `entries` at 512 KiB, in L2.
 constexpr std::size_t kSharedPrefetchRows = 8;
 
 template <int Planes>

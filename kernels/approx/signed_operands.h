@@ -1,7 +1,8 @@
 #pragma once
 // The operands of the signed split's passes (signed_split.h; run by gather_gemm.cpp), defined in
-// AVX-512 VBMI builds only: the weights as lookup indices and masks, the correction for the NOTed lookups, and the
-// -128 codes of the column operand with their own update.
+// AVX-512 VBMI builds only: the weights as lookup indices and masks (in a pass's chunk order), the
+// correction for the shifted and NOTed lookups, and the -128 codes of the column operand with
+// their own update.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
