@@ -56,6 +56,16 @@ const std::uint8_t* transpose_weights(const std::int8_t* w, std::size_t n, std::
 #if defined(__AVX512VBMI__)
 using namespace gather;
 
+// Steps per pass: the tile passes drain their AMX sums once per block (gather_tile_passes.h).
+std::size_t step_block(bool tiles) {
+#if defined(TESSERA_AMX_TILES)
+  if (tiles) return kTileStepBlock;
+#else
+  (void)tiles;
+#endif
+  return kStepBlock;
+}
+
 // A work unit's rows (a_row[0 .. count)) x `chunks` chunks from c0, steps [k0, k1).
 // With tiles (LookupSums::amx_tiles), wt is tile_ordered_weights.
 void residual_pass(const RowSplit& split, bool two_planes, bool tiles, const std::int8_t* const* a_row,
@@ -273,11 +283,11 @@ void gather_gemm_vbmi(const RowSplit& split, const std::int8_t* a, const std::in
 #else
   const std::uint8_t* wt_pass = wt;
 #endif
-  const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
+  const std::size_t block = step_block(tiles);
   for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
-    for (std::size_t k0 = 0; k0 < k; k0 += step_block) {
+    for (std::size_t k0 = 0; k0 < k; k0 += block) {
       residual_pass(split, two_planes, tiles, unit.a_row, unit.count, wt_pass, masks, np, c0, chunks, k0,
-                    std::min(k, k0 + step_block), unit.out_row, valid);
+                    std::min(k, k0 + block), unit.out_row, valid);
     }
   }, out);
   if (!split.exception_rows.empty()) exception_pass(exception_rows(split), a, wt, np, m, n, k, out);
@@ -294,10 +304,10 @@ void signed_direct_passes(const SignedSplit& split, const std::int8_t* a, const 
   const SignedWeights weights = signed_weights(wt, k * np, tiles ? ChunkOrder::tiles : ChunkOrder::columns,
                                                std::uint64_t{m} * n * k);
   const LookupSource source{{split.low.data(), split.high.data()}, weights.masks};
-  const std::size_t step_block = tiles ? kTileStepBlock : kStepBlock;
+  const std::size_t block = step_block(tiles);
   for_each_work_unit(a, m, n, k, tiles, [&](const UnitRows& unit, std::size_t c0, std::size_t chunks, std::size_t valid) {
-    for (std::size_t k0 = 0; k0 < k; k0 += step_block) {
-      const std::size_t k1 = std::min(k, k0 + step_block);
+    for (std::size_t k0 = 0; k0 < k; k0 += block) {
+      const std::size_t k1 = std::min(k, k0 + block);
 #if defined(TESSERA_AMX_TILES)
       if (tiles) {
         tile_passes<true>(split.planes, source, unit.a_row, unit.count, weights.indices, np, c0, chunks, k0, k1,
