@@ -87,9 +87,15 @@ struct LookupSource {
   const std::uint64_t* masks;
 };
 
-// A signed split's lookup of 64 codes in one plane (t: the row's 2 registers; signed_weights).
+// A signed split's lookup of 64 codes in one plane (t: the row's 2 registers; signed_weights):
+// two vpermb, or one vpermi2b (index bits 6:0) where the build is tuned for AMD Zen (byte_table.h).
 [[gnu::always_inline]] inline __m512i signed_lookup64(const __m512i t[2], __m512i idx, __mmask64 bit6, __mmask64 negative) {
+#if defined(TESSERA_BYTE_TABLE_VPERMI2B)
+  (void)bit6;
+  const __m512i v = _mm512_permutex2var_epi8(t[0], idx, t[1]);
+#else
   const __m512i v = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(idx, t[0]), bit6, idx, t[1]);
+#endif
   return _mm512_mask_sub_epi8(v, negative, _mm512_set1_epi8(-1), v);  // NOT where negative
 }
 
